@@ -1,0 +1,15 @@
+namespace SandboxControl.Server.Audit;
+
+/// <summary>
+/// One authorization decision. Never a request body or credential: only who, what, on which sandbox,
+/// and the outcome. Caller and Target may be attacker-chosen and are sanitized by the sink.
+/// </summary>
+internal sealed record AuditEvent(
+    DateTimeOffset Time,
+    string Caller,
+    string? CertificateSerial,
+    string Rpc,
+    string? Target,
+    bool Allowed,
+    string Status,
+    string Reason);

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using SandboxControl.Server.Identity;
+
+namespace SandboxControl.Server.Authorization;
+
+internal sealed class AuthorizationOptionsValidator : IValidateOptions<AuthorizationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthorizationOptions options)
+    {
+        List<string> failures = [];
+        foreach (var (operatorName, role) in options.Operators)
+        {
+            if (!IdentityNames.IsValidId(operatorName))
+            {
+                failures.Add($"Authorization:Operators: '{operatorName}' is not a valid operator name ({IdentityNames.IdPattern}).");
+            }
+
+            if (!Enum.IsDefined(role))
+            {
+                failures.Add($"Authorization:Operators:{operatorName} must be Viewer or Admin.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

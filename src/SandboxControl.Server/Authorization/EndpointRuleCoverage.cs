@@ -1,0 +1,35 @@
+using Grpc.AspNetCore.Server;
+
+namespace SandboxControl.Server.Authorization;
+
+/// <summary>
+/// Checks that every gRPC endpoint the app actually maps has a rule in the table, so a service added
+/// without rules (or from another proto) stops the server instead of running unguarded.
+/// </summary>
+internal static class EndpointRuleCoverage
+{
+    public static void Verify(IEnumerable<EndpointDataSource> dataSources, AccessRuleTable table)
+    {
+        List<string> problems = [];
+        foreach (var endpoint in dataSources.SelectMany(source => source.Endpoints))
+        {
+            if (endpoint.Metadata.GetMetadata<GrpcMethodMetadata>() is not { } grpc)
+            {
+                // A non-gRPC route would bypass the interceptor entirely.
+                problems.Add($"endpoint '{endpoint.DisplayName}' is not a gRPC method and has no access rule");
+                continue;
+            }
+
+            var fullMethod = "/" + grpc.Method.ServiceName + "/" + grpc.Method.Name;
+            if (table.Find(fullMethod) is null)
+            {
+                problems.Add($"{fullMethod} has no (sandboxcontrol.v1.access) rule");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new AccessRuleException(problems);
+        }
+    }
+}

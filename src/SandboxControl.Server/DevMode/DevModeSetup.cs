@@ -1,0 +1,118 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using SandboxControl.Pki;
+using SandboxControl.Server.Secrets;
+using SandboxControl.Server.Storage;
+
+namespace SandboxControl.Server.DevMode;
+
+/// <summary>
+/// `dotnet run` on a fresh clone: in the Development environment with no TLS configured, create a dev
+/// CA, server, operator and demo-sandbox certificates under certs/dev/ and listen on 127.0.0.1 only.
+/// Never active in any other environment, so a misconfigured production server fails instead.
+/// </summary>
+internal static class DevModeSetup
+{
+    private static readonly TimeSpan RenewBefore = TimeSpan.FromHours(1);
+
+    public static void ApplyIfRequested(WebApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopment() || !string.IsNullOrEmpty(builder.Configuration["Tls:ServerCertificatePath"]))
+        {
+            return;
+        }
+
+        var paths = DevModePaths.Locate(Directory.GetCurrentDirectory());
+        Directory.CreateDirectory(paths.CertificateDirectory);
+        Directory.CreateDirectory(paths.DataDirectory);
+        using var ca = LoadOrCreateCa(paths);
+        if (NeedsIssuing(paths.ServerCertificate))
+        {
+            using var server = ca.IssueServerCertificate(["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback], TimeSpan.FromDays(90));
+            Write(server, paths.ServerCertificate, paths.ServerKey);
+        }
+
+        if (NeedsIssuing(paths.OperatorCertificate))
+        {
+            using var admin = ca.IssueOperatorCertificate(DevModePaths.TrustDomain, DevModePaths.OperatorName);
+            Write(admin, paths.OperatorCertificate, paths.OperatorKey);
+        }
+
+        if (!File.Exists(paths.SecretsKey))
+        {
+            SecretsKeyFile.Create(paths.SecretsKey);
+        }
+
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Server:ListenAddress"] = "127.0.0.1",
+            ["Tls:ServerCertificatePath"] = paths.ServerCertificate,
+            ["Tls:ServerKeyPath"] = paths.ServerKey,
+            ["Tls:ClientCaPath"] = paths.CaCertificate,
+            ["Identity:TrustDomain"] = DevModePaths.TrustDomain,
+            ["Authorization:Operators:" + DevModePaths.OperatorName] = "Admin",
+            ["Secrets:KeyPath"] = paths.SecretsKey,
+            ["Storage:SqlitePath"] = paths.Database,
+            ["Audit:Path"] = paths.AuditLog,
+        });
+        builder.Services.AddSingleton(paths);
+    }
+
+    /// <summary>Creates the demo sandbox, then its certificate: a certificate older than its sandbox is refused.</summary>
+    public static async Task SeedIfActiveAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        if (app.Services.GetService<DevModePaths>() is not { } paths)
+        {
+            return;
+        }
+
+        var store = app.Services.GetRequiredService<ISandboxStore>();
+        var created = await store.CreateSandboxAsync(DevModePaths.DemoSandboxId, DemoPolicy, "dev-mode", cancellationToken).ConfigureAwait(false);
+        if (created is not null)
+        {
+            await store.SetProviderEnvironmentAsync(
+                DevModePaths.DemoSandboxId,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["DEMO_API_TOKEN"] = "dev-only-" + Guid.NewGuid().ToString("N") },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        if (created is not null || NeedsIssuing(paths.SandboxCertificate))
+        {
+            using var ca = CertificateAuthority.Load(paths.CaCertificate, paths.CaKey);
+            using var sandbox = ca.IssueSandboxCertificate(DevModePaths.TrustDomain, DevModePaths.DemoSandboxId);
+            Write(sandbox, paths.SandboxCertificate, paths.SandboxKey);
+        }
+    }
+
+    private const string DemoPolicy = "# demo policy\nnetwork:\n  egress: deny\nfilesystem:\n  read_only: true\n";
+
+    private static CertificateAuthority LoadOrCreateCa(DevModePaths paths)
+    {
+        if (File.Exists(paths.CaCertificate) && File.Exists(paths.CaKey))
+        {
+            return CertificateAuthority.Load(paths.CaCertificate, paths.CaKey);
+        }
+
+        var ca = CertificateAuthority.CreateRoot("SandboxControl dev CA", TimeSpan.FromDays(365));
+        ca.Save(paths.CaCertificate, paths.CaKey);
+        return ca;
+    }
+
+    private static bool NeedsIssuing(string certificatePath)
+    {
+        if (!File.Exists(certificatePath))
+        {
+            return true;
+        }
+
+        using var existing = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+        return existing.NotAfter.ToUniversalTime() - DateTime.UtcNow < RenewBefore;
+    }
+
+    private static void Write(X509Certificate2 certificate, string certificatePath, string keyPath)
+    {
+        File.Delete(keyPath);
+        PemFiles.WritePrivateKey(keyPath, certificate);
+        PemFiles.WriteCertificate(certificatePath, certificate);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+using SandboxControl.Server.Tls;
+
+namespace SandboxControl.Server.Hosting;
+
+/// <summary>
+/// The server's one and only listener: HTTP/2 over TLS 1.2+ with a required, verified client
+/// certificate. No plaintext port, no health port, no loopback exception.
+/// </summary>
+internal sealed class KestrelMtlsConfigurator(
+    IOptions<ServerOptions> serverOptions,
+    TlsMaterial material,
+    ClientCertificateValidator validator) : IConfigureOptions<KestrelServerOptions>
+{
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    public void Configure(KestrelServerOptions options)
+    {
+        // Drop endpoints from the "Kestrel" configuration section: only the listener below may exist.
+        options.Configure(new ConfigurationBuilder().Build());
+        options.AddServerHeader = false;
+        var server = serverOptions.Value;
+        options.Listen(IPAddress.Parse(server.ListenAddress), server.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(CreateSslOptions()),
+                HandshakeTimeout = HandshakeTimeout,
+            });
+        });
+    }
+
+    private SslServerAuthenticationOptions CreateSslOptions() => new()
+    {
+        ServerCertificateContext = material.ServerCertificateContext,
+        // The handshake fails without a client certificate: RequireCertificate, never Delay/Allow.
+        ClientCertificateRequired = true,
+        RemoteCertificateValidationCallback = (_, certificate, chain, _) => validator.Validate(certificate as X509Certificate2, chain),
+        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        ApplicationProtocols = [SslApplicationProtocol.Http2],
+        AllowRenegotiation = false,
+    };
+}

@@ -1,0 +1,36 @@
+using SandboxControl.Server.Authorization;
+using SandboxControl.Server.DevMode;
+using SandboxControl.Server.Services;
+using SandboxControl.Server.Storage;
+
+namespace SandboxControl.Server.Hosting;
+
+/// <summary>Builds and starts the server the same way for Program.cs and for tests.</summary>
+internal static class SandboxControlApp
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        DevModeSetup.ApplyIfRequested(builder);
+        builder.Services.AddSandboxControl();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.MapGrpcService<SandboxControlService>();
+        // Fail closed: a mapped RPC without an access rule stops the server before the port opens.
+        EndpointRuleCoverage.Verify(((IEndpointRouteBuilder)app).DataSources, app.Services.GetRequiredService<AccessRuleTable>());
+        return app;
+    }
+
+    /// <summary>Prepares the store (and dev-mode data), then opens the port.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await app.Services.GetRequiredService<ISandboxStore>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await DevModeSetup.SeedIfActiveAsync(app, cancellationToken).ConfigureAwait(false);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        DevModeHints.LogIfActive(app);
+    }
+}

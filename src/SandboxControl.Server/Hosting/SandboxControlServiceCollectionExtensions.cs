@@ -1,0 +1,75 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using SandboxControl.Server.Audit;
+using SandboxControl.Server.Authorization;
+using SandboxControl.Server.Identity;
+using SandboxControl.Server.Secrets;
+using SandboxControl.Server.Services;
+using SandboxControl.Server.Storage;
+using SandboxControl.Server.Tls;
+using SandboxControl.V1;
+
+namespace SandboxControl.Server.Hosting;
+
+/// <summary>
+/// Everything the server needs, registered in one place. Program.cs and the test hosts both call this,
+/// so several hosts can run in one process (Serilog's bootstrap logger lives only in Program.cs).
+/// </summary>
+internal static class SandboxControlServiceCollectionExtensions
+{
+    public static IServiceCollection AddSandboxControl(this IServiceCollection services)
+    {
+        services.TryAddSingletonTimeProvider();
+        AddValidatedOptions<ServerOptions, ServerOptionsValidator>(services, ServerOptions.SectionName);
+        AddValidatedOptions<TlsOptions, TlsOptionsValidator>(services, TlsOptions.SectionName);
+        AddValidatedOptions<IdentityOptions, IdentityOptionsValidator>(services, IdentityOptions.SectionName);
+        AddValidatedOptions<AuthorizationOptions, AuthorizationOptionsValidator>(services, AuthorizationOptions.SectionName);
+        AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(services, LimitsOptions.SectionName);
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
+
+        services.AddSandboxStorage();
+        services.AddSandboxSecrets();
+
+        services.AddSingleton<TlsMaterial>();
+        services.AddSingleton<ClientCertificateValidator>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelMtlsConfigurator>();
+
+        services.AddSingleton<CertificateDenyList>();
+        services.AddHostedService<DenyListWatcher>();
+        services.AddSingleton<CallerAuthenticator>();
+        services.AddSingleton(_ => AccessRuleTable.Build(SandboxControlReflection.Descriptor.Services));
+        services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<AuthorizationInterceptor>();
+        services.AddSingleton<IAuditSink>(provider =>
+            string.IsNullOrEmpty(provider.GetRequiredService<IOptions<AuditOptions>>().Value.Path)
+                ? ActivatorUtilities.CreateInstance<LoggerAuditSink>(provider)
+                : ActivatorUtilities.CreateInstance<FileAuditSink>(provider));
+
+        services.AddSingleton<LogFeed>();
+        services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<AuthorizationInterceptor>();
+            options.EnableDetailedErrors = false;
+        });
+        services.AddOptions<GrpcServiceOptions>()
+            .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
+        return services;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(descriptor => descriptor.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

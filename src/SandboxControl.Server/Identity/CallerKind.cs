@@ -1,0 +1,7 @@
+namespace SandboxControl.Server.Identity;
+
+internal enum CallerKind
+{
+    Sandbox,
+    Operator,
+}

@@ -1,0 +1,10 @@
+namespace SandboxControl.Server.Identity;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Certificate deny list loaded with {Count} serials")]
+    public static partial void DenyListLoaded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Certificate deny list could not be read; keeping the previous list")]
+    public static partial void DenyListReadFailed(ILogger logger, Exception exception);
+}

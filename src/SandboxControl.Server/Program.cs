@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using SandboxControl.Server.Authorization;
+using SandboxControl.Server.Hosting;
+using System.Globalization;
+using Serilog;
+
+// Serilog is wired only here; tests build hosts through SandboxControlApp without a bootstrap logger.
+Log.Logger = new LoggerConfiguration().WriteTo.Console(formatProvider: CultureInfo.InvariantCulture).CreateBootstrapLogger();
+try
+{
+    var builder = SandboxControlApp.CreateBuilder(args);
+    builder.Services.AddSerilog((services, configuration) => configuration
+        .ReadFrom.Configuration(builder.Configuration)
+        .ReadFrom.Services(services)
+        .Enrich.FromLogContext()
+        .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture));
+    await using var app = SandboxControlApp.Build(builder);
+    using var stopping = new CancellationTokenSource();
+    await SandboxControlApp.StartAsync(app, stopping.Token);
+    await app.WaitForShutdownAsync(stopping.Token);
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // One clear line per configuration problem, and no port was opened.
+    foreach (var failure in ex.Failures)
+    {
+        Log.Fatal("Configuration error: {Problem}", failure);
+    }
+
+    return 2;
+}
+catch (AccessRuleException ex)
+{
+    foreach (var problem in ex.Problems)
+    {
+        Log.Fatal("Access rule error: {Problem}", problem);
+    }
+
+    return 2;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SandboxControl.Server.Secrets;
+
+/// <summary>
+/// Reads the secrets key from the configured file or environment variable. Error messages name the source,
+/// never its content.
+/// </summary>
+internal static class SecretsKeyLoader
+{
+    // A base64 key is 44 characters; anything much larger is not a key file.
+    private const int MaxKeyFileBytes = 1024;
+
+    private const UnixFileMode GroupOrOtherAccess =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>Loads the key or throws <see cref="InvalidOperationException"/> with a one-line reason.</summary>
+    public static byte[] Load(SecretsOptions options)
+    {
+        return TryLoad(options, out var key, out var error) ? key : throw new InvalidOperationException(error);
+    }
+
+    public static bool TryLoad(SecretsOptions options, [NotNullWhen(true)] out byte[]? key, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        return string.IsNullOrWhiteSpace(options.KeyPath)
+            ? TryLoadFromEnvironment(options.KeyEnvironmentVariable, out key, out error)
+            : TryLoadFromFile(options.KeyPath, out key, out error);
+    }
+
+    private static bool TryLoadFromFile(string path, [NotNullWhen(true)] out byte[]? key, [NotNullWhen(false)] out string? error)
+    {
+        key = null;
+        if (!File.Exists(path))
+        {
+            error = $"Secrets:KeyPath '{path}' does not exist; create it with the base64 of 32 random bytes and mode 0600.";
+            return false;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // Stops other local users (or a compromised co-located process) from reading the credential key.
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & GroupOrOtherAccess) != 0)
+            {
+                error = $"Secrets:KeyPath '{path}' is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); run chmod 600 on it.";
+                return false;
+            }
+        }
+
+        byte[] content;
+        try
+        {
+            content = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = $"Secrets:KeyPath '{path}' could not be read ({ex.GetType().Name}).";
+            return false;
+        }
+
+        try
+        {
+            if (content.Length <= MaxKeyFileBytes && TryDecode(content, out key))
+            {
+                error = null;
+                return true;
+            }
+
+            error = $"Secrets:KeyPath '{path}' does not contain the base64 of exactly 32 bytes.";
+            return false;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
+    }
+
+    private static bool TryLoadFromEnvironment(string? variable, [NotNullWhen(true)] out byte[]? key, [NotNullWhen(false)] out string? error)
+    {
+        key = null;
+        if (string.IsNullOrWhiteSpace(variable))
+        {
+            error = "Secrets: no key source configured; set Secrets:KeyPath to a key file or Secrets:KeyEnvironmentVariable to an environment variable holding the base64 of 32 random bytes.";
+            return false;
+        }
+
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            error = $"Secrets: no encryption key; set Secrets:KeyPath to a key file or the environment variable {variable} to the base64 of 32 random bytes.";
+            return false;
+        }
+
+        var encoded = Encoding.UTF8.GetBytes(value);
+        try
+        {
+            if (TryDecode(encoded, out key))
+            {
+                error = null;
+                return true;
+            }
+
+            error = $"Secrets: the environment variable {variable} does not hold the base64 of exactly 32 bytes.";
+            return false;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(encoded);
+        }
+    }
+
+    private static bool TryDecode(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out byte[]? key)
+    {
+        var trimmed = utf8.Trim(" \t\r\n"u8);
+        var buffer = new byte[AesGcmSecretProtector.KeySize];
+        var status = Base64.DecodeFromUtf8(trimmed, buffer, out var consumed, out var written);
+        if (status == OperationStatus.Done && consumed == trimmed.Length && written == buffer.Length)
+        {
+            key = buffer;
+            return true;
+        }
+
+        CryptographicOperations.ZeroMemory(buffer);
+        key = null;
+        return false;
+    }
+}

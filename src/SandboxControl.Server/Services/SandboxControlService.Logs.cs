@@ -1,0 +1,107 @@
+using Grpc.Core;
+using SandboxControl.Server.Storage;
+using SandboxControl.V1;
+
+namespace SandboxControl.Server.Services;
+
+internal sealed partial class SandboxControlService
+{
+    private const int LogReadBatch = 500;
+    private const int MaxSourceChars = 256;
+
+    public override async Task<PushSandboxLogsResponse> PushSandboxLogs(IAsyncStreamReader<PushSandboxLogsRequest> requestStream, ServerCallContext context)
+    {
+        long accepted = 0;
+        // The interceptor's reader has already checked each message's sandbox_id against the caller.
+        await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            if (message.Lines.Count == 0)
+            {
+                continue;
+            }
+
+            var lines = ValidateLogLines(message);
+            var last = await store.AppendLogsAsync(message.SandboxId, lines, context.CancellationToken).ConfigureAwait(false);
+            if (last is null)
+            {
+                RpcErrors.NotFound(message.SandboxId);
+            }
+
+            accepted += lines.Count;
+            logFeed.Publish(message.SandboxId);
+        }
+
+        return new PushSandboxLogsResponse { AcceptedLines = accepted };
+    }
+
+    public override async Task GetSandboxLogs(GetSandboxLogsRequest request, IServerStreamWriter<LogLine> responseStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var since = request.Since?.ToDateTimeOffset();
+        var after = request.AfterSequence;
+        if (!SandboxExists(request.SandboxId))
+        {
+            RpcErrors.NotFound(request.SandboxId);
+        }
+
+        while (true)
+        {
+            // Take the signal before reading, so a push between the read and the wait still wakes us.
+            var changed = logFeed.NextChange(request.SandboxId);
+            var lines = await store.ReadLogsAsync(request.SandboxId, after, since, LogReadBatch, cancellationToken).ConfigureAwait(false);
+            foreach (var line in lines)
+            {
+                await responseStream.WriteAsync(line.ToProto(), cancellationToken).ConfigureAwait(false);
+                after = line.Sequence;
+            }
+
+            if (lines.Count == LogReadBatch)
+            {
+                continue;
+            }
+
+            if (!request.Follow)
+            {
+                return;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!SandboxExists(request.SandboxId))
+            {
+                RpcErrors.NotFoundWhat($"sandbox '{request.SandboxId}' was deleted");
+            }
+        }
+    }
+
+    private List<LogLineRecord> ValidateLogLines(PushSandboxLogsRequest message)
+    {
+        if (message.Lines.Count > _limits.MaxLogLinesPerMessage)
+        {
+            RpcErrors.InvalidArgument($"at most {_limits.MaxLogLinesPerMessage} lines per message");
+        }
+
+        var receivedAt = time.GetUtcNow();
+        var lines = new List<LogLineRecord>(message.Lines.Count);
+        foreach (var line in message.Lines)
+        {
+            if (line.Message.Length > _limits.MaxLogMessageChars)
+            {
+                RpcErrors.InvalidArgument($"log message exceeds {_limits.MaxLogMessageChars} characters");
+            }
+
+            if (line.Source.Length > MaxSourceChars)
+            {
+                RpcErrors.InvalidArgument($"log source exceeds {MaxSourceChars} characters");
+            }
+
+            if (!Enum.IsDefined(line.Level))
+            {
+                RpcErrors.InvalidArgument("unknown log level");
+            }
+
+            lines.Add(line.ToRecord(receivedAt));
+        }
+
+        return lines;
+    }
+}

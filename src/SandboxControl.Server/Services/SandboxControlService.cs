@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+using SandboxControl.Server.Storage;
+
+namespace SandboxControl.Server.Services;
+
+/// <summary>
+/// The gRPC handlers. Thin by design: by the time one runs, the interceptor has authenticated the
+/// caller and checked sandbox_id against the access rule; handlers validate arguments, call the
+/// store and map results. Split by area into partial files.
+/// </summary>
+internal sealed partial class SandboxControlService(
+    ISandboxStore store,
+    LogFeed logFeed,
+    IOptions<LimitsOptions> limits,
+    TimeProvider time) : V1.SandboxControl.SandboxControlBase
+{
+    private readonly LimitsOptions _limits = limits.Value;
+
+    private bool SandboxExists(string sandboxId) => store.GetSandboxCreatedAt(sandboxId) is not null;
+}

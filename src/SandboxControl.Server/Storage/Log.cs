@@ -1,0 +1,14 @@
+namespace SandboxControl.Server.Storage;
+
+/// <summary>Storage log messages (EventIds 3000-3099). Never a policy document or a credential value.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Opened database {DatabasePath} at schema version {SchemaVersion} with {SandboxCount} sandboxes")]
+    public static partial void DatabaseOpened(ILogger logger, string databasePath, int schemaVersion, int sandboxCount);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Applied database migration to schema version {SchemaVersion}")]
+    public static partial void MigrationApplied(ILogger logger, int schemaVersion);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "The provider environment of sandbox {SandboxId} could not be decrypted (wrong key or tampered row)")]
+    public static partial void ProviderEnvironmentUndecryptable(ILogger logger, string sandboxId);
+}

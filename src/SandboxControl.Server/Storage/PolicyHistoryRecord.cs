@@ -1,0 +1,3 @@
+namespace SandboxControl.Server.Storage;
+
+internal sealed record PolicyHistoryRecord(PolicyRecord Policy, PolicyState State);

@@ -1,0 +1,3 @@
+namespace SandboxControl.Server.Storage;
+
+internal sealed record PolicyRecord(string SandboxId, long Version, string Document, DateTimeOffset CreatedAt, string CreatedBy);

@@ -1,0 +1,9 @@
+namespace SandboxControl.Server.Storage;
+
+internal sealed record PolicyStatusRecord(
+    string SandboxId,
+    long Version,
+    PolicyState State,
+    string Message,
+    DateTimeOffset? ReportedAt,
+    long ActiveVersion);

@@ -1,0 +1,8 @@
+namespace SandboxControl.Server.Storage;
+
+internal enum PolicyUpdateOutcome
+{
+    Updated,
+    StaleVersion,
+    SandboxNotFound,
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace SandboxControl.Server.Storage.Sqlite;
+
+/// <summary>Source-generated JSON for the provider environment (no reflection over secret-bearing types).</summary>
+[JsonSerializable(typeof(SortedDictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class ProviderEnvironmentJsonContext : JsonSerializerContext;

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace SandboxControl.Server.Storage.Sqlite;
+
+/// <summary>
+/// Ordered schema steps; step N brings the database to PRAGMA user_version N. Steps are append-only:
+/// never edit a released step, add a new one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    // Times are unix milliseconds (UTC). States are PolicyState values. STRICT tables refuse mistyped values.
+    private const string V1 = """
+        CREATE TABLE sandboxes (
+            id             TEXT    NOT NULL PRIMARY KEY,
+            created_at     INTEGER NOT NULL,
+            created_by     TEXT    NOT NULL,
+            policy_version INTEGER NOT NULL DEFAULT 0,
+            log_sequence   INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+
+        CREATE TABLE policies (
+            sandbox_id TEXT    NOT NULL REFERENCES sandboxes (id) ON DELETE CASCADE,
+            version    INTEGER NOT NULL,
+            document   TEXT    NOT NULL,
+            created_at INTEGER NOT NULL,
+            created_by TEXT    NOT NULL,
+            PRIMARY KEY (sandbox_id, version)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE policy_status (
+            sandbox_id  TEXT    NOT NULL,
+            version     INTEGER NOT NULL,
+            state       INTEGER NOT NULL,
+            message     TEXT    NOT NULL,
+            reported_at INTEGER NOT NULL,
+            PRIMARY KEY (sandbox_id, version),
+            FOREIGN KEY (sandbox_id, version) REFERENCES policies (sandbox_id, version) ON DELETE CASCADE
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE provider_env (
+            sandbox_id TEXT    NOT NULL PRIMARY KEY REFERENCES sandboxes (id) ON DELETE CASCADE,
+            blob       BLOB    NOT NULL,
+            updated_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE logs (
+            sandbox_id TEXT    NOT NULL REFERENCES sandboxes (id) ON DELETE CASCADE,
+            sequence   INTEGER NOT NULL,
+            ts         INTEGER NOT NULL,
+            level      INTEGER NOT NULL,
+            source     TEXT    NOT NULL,
+            message    TEXT    NOT NULL,
+            PRIMARY KEY (sandbox_id, sequence)
+        ) STRICT, WITHOUT ROWID;
+        """;
+
+    public static IReadOnlyList<string> Steps { get; } = [V1];
+
+    public static int LatestVersion => Steps.Count;
+
+    /// <summary>
+    /// Brings the schema up to <see cref="LatestVersion"/> in one IMMEDIATE transaction (DDL and user_version are
+    /// transactional in SQLite, so a crash leaves the old version intact). Returns the version found and the version now.
+    /// </summary>
+    public static async Task<(int From, int To)> ApplyAsync(SqliteConnection connection, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        int from;
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "PRAGMA user_version;";
+            from = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        if (from > LatestVersion)
+        {
+            // Refuse to run an older server against a newer schema it does not understand.
+            throw new InvalidOperationException(
+                $"The database schema version {from} is newer than this server supports ({LatestVersion}).");
+        }
+
+        for (var version = from + 1; version <= LatestVersion; version++)
+        {
+            await using var step = connection.CreateCommand();
+            step.Transaction = transaction;
+            step.CommandText = Steps[version - 1] + string.Create(CultureInfo.InvariantCulture, $"\nPRAGMA user_version = {version};");
+            await step.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        for (var version = from + 1; version <= LatestVersion; version++)
+        {
+            Log.MigrationApplied(logger, version);
+        }
+
+        return (from, LatestVersion);
+    }
+}

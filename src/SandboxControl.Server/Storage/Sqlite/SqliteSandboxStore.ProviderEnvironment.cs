@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using SandboxControl.Server.Secrets;
+
+namespace SandboxControl.Server.Storage.Sqlite;
+
+/// <summary>Provider credentials: serialized, encrypted with the secrets key, then stored; plaintext never reaches SQLite.</summary>
+internal sealed partial class SqliteSandboxStore
+{
+    public async Task<bool> SetProviderEnvironmentAsync(string sandboxId, IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+        ArgumentNullException.ThrowIfNull(variables);
+
+        // Sorted keys: the same environment always serializes to the same plaintext.
+        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in variables)
+        {
+            sorted[name] = value;
+        }
+
+        var plaintext = JsonSerializer.SerializeToUtf8Bytes(sorted, ProviderEnvironmentJsonContext.Default.SortedDictionaryStringString);
+        byte[] blob;
+        try
+        {
+            blob = _protector.Protect(plaintext, ProviderEnvironmentAssociatedData(sandboxId));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+
+        return await WriteAsync(
+            async (connection, transaction) =>
+            {
+                // The INSERT ... SELECT writes nothing when the sandbox does not exist.
+                await using var upsert = Command(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO provider_env (sandbox_id, blob, updated_at)
+                    SELECT id, $blob, $now FROM sandboxes WHERE id = $id
+                    ON CONFLICT (sandbox_id) DO UPDATE SET blob = excluded.blob, updated_at = excluded.updated_at;
+                    """);
+                upsert.Parameters.AddWithValue("$id", sandboxId);
+                upsert.Parameters.AddWithValue("$blob", blob);
+                upsert.Parameters.AddWithValue("$now", UnixMsNow());
+                return await upsert.ExecuteNonQueryAsync(cancellationToken) > 0;
+            },
+            null,
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+
+        byte[]? blob;
+        await using (var connection = await OpenAsync(cancellationToken))
+        await using (var query = Command(
+            connection,
+            null,
+            "SELECT e.blob FROM sandboxes s LEFT JOIN provider_env e ON e.sandbox_id = s.id WHERE s.id = $id;"))
+        {
+            query.Parameters.AddWithValue("$id", sandboxId);
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            blob = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
+        }
+
+        if (blob is null)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        byte[] plaintext;
+        try
+        {
+            plaintext = _protector.Unprotect(blob, ProviderEnvironmentAssociatedData(sandboxId));
+        }
+        catch (SecretDecryptionException)
+        {
+            Log.ProviderEnvironmentUndecryptable(_logger, sandboxId);
+            throw;
+        }
+
+        try
+        {
+            var variables = JsonSerializer.Deserialize(plaintext, ProviderEnvironmentJsonContext.Default.DictionaryStringString);
+            return variables is null
+                ? throw new SecretDecryptionException()
+                : new Dictionary<string, string>(variables, StringComparer.Ordinal);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    // Binds the ciphertext to its sandbox: a blob copied into another sandbox's row fails to decrypt.
+    private static string ProviderEnvironmentAssociatedData(string sandboxId) => "provider-env:" + sandboxId;
+}

@@ -1,0 +1,288 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using SandboxControl.Server.Secrets;
+
+namespace SandboxControl.Server.Storage.Sqlite;
+
+/// <summary>
+/// The embedded engine. Durability: WAL with synchronous=FULL, so an acknowledged write survives a crash or power
+/// loss. Writes are serialized in-process and run in BEGIN IMMEDIATE transactions (which also serializes them
+/// against any other process on the same file); reads run concurrently on pooled connections.
+/// Policy operations, credentials and logs are in the other parts of this partial class.
+/// </summary>
+internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
+{
+    // Per-connection settings: SQLite forgets them when a connection closes, so every opened connection gets them.
+    private const string ConnectionPragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
+
+    private readonly string _databasePath;
+    private readonly string _connectionString;
+    private readonly int _logRetentionLines;
+    private readonly ISecretProtector _protector;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<SqliteSandboxStore> _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _createdAt = new(StringComparer.Ordinal);
+    private bool _initialized;
+
+    public SqliteSandboxStore(
+        IOptions<StorageOptions> options,
+        ISecretProtector protector,
+        TimeProvider timeProvider,
+        ILogger<SqliteSandboxStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(protector);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        var value = options.Value;
+        _databasePath = Path.GetFullPath(value.SqlitePath);
+        _logRetentionLines = value.LogRetentionLines;
+        _protector = protector;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            CreateDatabaseDirectory(_databasePath);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using (var journal = Command(connection, null, "PRAGMA journal_mode = WAL;"))
+            {
+                var mode = (string?)await journal.ExecuteScalarAsync(cancellationToken);
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException($"The database {_databasePath} could not be switched to WAL (journal mode is '{mode}').");
+                }
+            }
+
+            var (_, schemaVersion) = await SqliteMigrations.ApplyAsync(connection, _logger, cancellationToken);
+
+            _createdAt.Clear();
+            await using (var load = Command(connection, null, "SELECT id, created_at FROM sandboxes;"))
+            await using (var reader = await load.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    _createdAt[reader.GetString(0)] = FromUnixMs(reader.GetInt64(1));
+                }
+            }
+
+            _initialized = true;
+            Log.DatabaseOpened(_logger, _databasePath, schemaVersion, _createdAt.Count);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+        ArgumentNullException.ThrowIfNull(createdBy);
+
+        var now = UnixMsNow();
+        var record = await WriteAsync<SandboxRecord?>(
+            async (connection, transaction) =>
+            {
+                await using var insert = Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO sandboxes (id, created_at, created_by, policy_version) VALUES ($id, $now, $by, $version) ON CONFLICT (id) DO NOTHING;");
+                insert.Parameters.AddWithValue("$id", sandboxId);
+                insert.Parameters.AddWithValue("$now", now);
+                insert.Parameters.AddWithValue("$by", createdBy);
+                insert.Parameters.AddWithValue("$version", initialPolicy is null ? 0L : 1L);
+                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    return null;
+                }
+
+                if (initialPolicy is not null)
+                {
+                    await InsertPolicyAsync(connection, transaction, sandboxId, 1, initialPolicy, now, createdBy, cancellationToken);
+                }
+
+                return new SandboxRecord(sandboxId, FromUnixMs(now), initialPolicy is null ? 0 : 1);
+            },
+            created =>
+            {
+                if (created is not null)
+                {
+                    _createdAt[created.SandboxId] = created.CreatedAt;
+                }
+            },
+            cancellationToken);
+        return record;
+    }
+
+    public async Task<SandboxRecord?> GetSandboxAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = Command(connection, null, "SELECT id, created_at, policy_version FROM sandboxes WHERE id = $id;");
+        query.Parameters.AddWithValue("$id", sandboxId);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSandbox(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<SandboxRecord>> ListSandboxesAsync(string? afterSandboxId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = Command(
+            connection,
+            null,
+            "SELECT id, created_at, policy_version FROM sandboxes WHERE $after IS NULL OR id > $after ORDER BY id LIMIT $limit;");
+        query.Parameters.AddWithValue("$after", (object?)afterSandboxId ?? DBNull.Value);
+        query.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var sandboxes = new List<SandboxRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sandboxes.Add(ReadSandbox(reader));
+        }
+
+        return sandboxes;
+    }
+
+    public async Task<bool> DeleteSandboxAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+
+        return await WriteAsync(
+            async (connection, transaction) =>
+            {
+                // ON DELETE CASCADE removes policies, status reports, credentials and logs in the same transaction.
+                await using var delete = Command(connection, transaction, "DELETE FROM sandboxes WHERE id = $id;");
+                delete.Parameters.AddWithValue("$id", sandboxId);
+                return await delete.ExecuteNonQueryAsync(cancellationToken) > 0;
+            },
+            deleted =>
+            {
+                if (deleted)
+                {
+                    _createdAt.TryRemove(sandboxId, out _);
+                }
+            },
+            cancellationToken);
+    }
+
+    public DateTimeOffset? GetSandboxCreatedAt(string sandboxId)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+
+        return _createdAt.TryGetValue(sandboxId, out var createdAt) ? createdAt : null;
+    }
+
+    public void Dispose()
+    {
+        // Pooled connections keep the file open; release them so the file can be moved or deleted.
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _writeLock.Dispose();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a BEGIN IMMEDIATE transaction under the in-process write lock, commits, then
+    /// runs <paramref name="afterCommit"/> still under the lock, so in-memory state follows the database in commit order
+    /// and only ever reflects committed writes.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, Task<T>> work,
+        Action<T>? afterCommit,
+        CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+
+            // deferred: false is BEGIN IMMEDIATE: take the write lock up front, so a read-then-write never
+            // fails half-way with SQLITE_BUSY and another process cannot interleave.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            afterCommit?.Invoke(result);
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragmas = Command(connection, null, ConnectionPragmas);
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void CreateDatabaseDirectory(string databasePath)
+    {
+        var directory = Path.GetDirectoryName(databasePath);
+        if (string.IsNullOrEmpty(directory) || Directory.Exists(directory))
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            // The database holds policies and (encrypted) credentials: owner only.
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static SandboxRecord ReadSandbox(SqliteDataReader reader) =>
+        new(reader.GetString(0), FromUnixMs(reader.GetInt64(1)), reader.GetInt64(2));
+
+    private long UnixMsNow() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromUnixMs(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+}

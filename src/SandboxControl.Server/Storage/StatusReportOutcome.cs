@@ -1,0 +1,9 @@
+namespace SandboxControl.Server.Storage;
+
+internal enum StatusReportOutcome
+{
+    Recorded,
+    StaleVersion,
+    NoPolicy,
+    SandboxNotFound,
+}

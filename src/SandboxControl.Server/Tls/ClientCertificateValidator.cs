@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SandboxControl.Server.Identity;
+
+namespace SandboxControl.Server.Tls;
+
+/// <summary>
+/// Decides at the TLS handshake whether a client certificate is acceptable at all. Kestrel lets this
+/// callback alone decide, so it builds the chain itself against the configured CAs only.
+/// </summary>
+internal sealed class ClientCertificateValidator(TlsMaterial material, TimeProvider time, ILogger<ClientCertificateValidator> logger)
+{
+    private static readonly Oid ClientAuth = new(CertificateRules.ClientAuthOid);
+
+    public bool Validate(X509Certificate2? certificate, X509Chain? presentedChain)
+    {
+        if (certificate is null)
+        {
+            Log.HandshakeRefused(logger, "-", "no client certificate");
+            return false;
+        }
+
+        var reason = FindProblem(certificate, presentedChain);
+        if (reason is null)
+        {
+            return true;
+        }
+
+        Log.HandshakeRefused(logger, certificate.SerialNumber, reason);
+        return false;
+    }
+
+    private string? FindProblem(X509Certificate2 certificate, X509Chain? presentedChain)
+    {
+        // Require an explicit clientAuth EKU: a certificate without EKU is valid for everything.
+        if (!CertificateRules.HasClientAuthUsage(certificate))
+        {
+            return "not a clientAuth certificate";
+        }
+
+        if (CertificateRules.IsCertificateAuthority(certificate))
+        {
+            return "CA certificate presented as a client certificate";
+        }
+
+        using var chain = new X509Chain();
+        var policy = chain.ChainPolicy;
+        // Only our CAs: a certificate from a public CA or the system store never authenticates here.
+        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        policy.CustomTrustStore.AddRange(material.ClientCertificateAuthorities);
+        // A client-supplied AIA URL must not make the server fetch anything (SSRF, handshake stalls).
+        policy.DisableCertificateDownloads = true;
+        // Revocation is our deny list, checked per call; online checks could hang every new connection.
+        policy.RevocationMode = X509RevocationMode.NoCheck;
+        policy.ApplicationPolicy.Add(ClientAuth);
+        policy.VerificationTime = time.GetUtcNow().UtcDateTime;
+        policy.VerificationTimeIgnored = false;
+        if (presentedChain is not null)
+        {
+            foreach (var extra in presentedChain.ChainPolicy.ExtraStore)
+            {
+                if (!CertificateRules.IsSameCertificate(extra, certificate))
+                {
+                    policy.ExtraStore.Add(extra);
+                }
+            }
+        }
+
+        if (chain.Build(certificate))
+        {
+            return null;
+        }
+
+        var flags = X509ChainStatusFlags.NoError;
+        foreach (var status in chain.ChainStatus)
+        {
+            flags |= status.Status;
+        }
+
+        return "chain validation failed: " + flags;
+    }
+}

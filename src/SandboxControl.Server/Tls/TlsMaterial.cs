@@ -1,0 +1,47 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+
+namespace SandboxControl.Server.Tls;
+
+/// <summary>
+/// The loaded server certificate context and client-trust CAs. The context is built once: without a
+/// reused SslStreamCertificateContext, a private-CA server chain is rebuilt on every handshake.
+/// </summary>
+internal sealed class TlsMaterial : IDisposable
+{
+    public TlsMaterial(IOptions<TlsOptions> options)
+    {
+        var value = options.Value;
+        ServerCertificate = X509Certificate2.CreateFromPemFile(value.ServerCertificatePath, value.ServerKeyPath);
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPemFile(value.ServerCertificatePath);
+        var intermediates = new X509Certificate2Collection();
+        foreach (var certificate in chain)
+        {
+            if (certificate.Thumbprint != ServerCertificate.Thumbprint)
+            {
+                intermediates.Add(certificate);
+            }
+        }
+
+        ServerCertificateContext = SslStreamCertificateContext.Create(ServerCertificate, intermediates, offline: true);
+        ClientCertificateAuthorities = new X509Certificate2Collection();
+        ClientCertificateAuthorities.ImportFromPemFile(value.ClientCaPath);
+    }
+
+    public X509Certificate2 ServerCertificate { get; }
+
+    public SslStreamCertificateContext ServerCertificateContext { get; }
+
+    public X509Certificate2Collection ClientCertificateAuthorities { get; }
+
+    public void Dispose()
+    {
+        ServerCertificate.Dispose();
+        foreach (var ca in ClientCertificateAuthorities)
+        {
+            ca.Dispose();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace SandboxControl.Server.Tls;
+
+/// <summary>Server certificate and the CA that client certificates must chain to. Section "Tls".</summary>
+internal sealed class TlsOptions
+{
+    public const string SectionName = "Tls";
+
+    /// <summary>PEM file with the server certificate, optionally followed by its intermediates.</summary>
+    public string ServerCertificatePath { get; set; } = "";
+
+    /// <summary>PEM file with the server's private key. Must not be readable by group or others.</summary>
+    public string ServerKeyPath { get; set; } = "";
+
+    /// <summary>
+    /// PEM bundle of the CA certificates client certificates must chain to. Only these are trusted:
+    /// never the system roots.
+    /// </summary>
+    public string ClientCaPath { get; set; } = "";
+}
