@@ -20,6 +20,9 @@ internal sealed class AccessRuleTable
 
     public MethodAccess? Find(string fullMethod) => _methods.GetValueOrDefault(fullMethod);
 
+    public bool HasService(string serviceName) =>
+        _methods.Keys.Any(method => method.StartsWith("/" + serviceName + "/", StringComparison.Ordinal));
+
     /// <summary>Builds the table, or throws listing every method whose rule is missing or unusable.</summary>
     public static AccessRuleTable Build(IEnumerable<ServiceDescriptor> services)
     {

@@ -8,6 +8,10 @@ namespace SandboxControl.Server.Authorization;
 /// </summary>
 internal static class EndpointRuleCoverage
 {
+    // grpc-dotnet maps one catch-all per service that answers UNIMPLEMENTED without running any
+    // handler; it serves no data, and it is still behind the TLS client-certificate requirement.
+    private const string UnimplementedMethodPrefix = "gRPC - Unimplemented method for ";
+
     public static void Verify(IEnumerable<EndpointDataSource> dataSources, AccessRuleTable table)
     {
         List<string> problems = [];
@@ -15,6 +19,13 @@ internal static class EndpointRuleCoverage
         {
             if (endpoint.Metadata.GetMetadata<GrpcMethodMetadata>() is not { } grpc)
             {
+                if (endpoint.DisplayName is { } name
+                    && name.StartsWith(UnimplementedMethodPrefix, StringComparison.Ordinal)
+                    && table.HasService(name[UnimplementedMethodPrefix.Length..]))
+                {
+                    continue;
+                }
+
                 // A non-gRPC route would bypass the interceptor entirely.
                 problems.Add($"endpoint '{endpoint.DisplayName}' is not a gRPC method and has no access rule");
                 continue;

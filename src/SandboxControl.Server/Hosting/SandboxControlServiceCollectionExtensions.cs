@@ -51,6 +51,8 @@ internal static class SandboxControlServiceCollectionExtensions
         {
             options.Interceptors.Add<AuthorizationInterceptor>();
             options.EnableDetailedErrors = false;
+            // No catch-all endpoint for unknown services: only services with access rules are routed.
+            options.IgnoreUnknownServices = true;
         });
         services.AddOptions<GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);

@@ -1,0 +1,49 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
+
+namespace SandboxControl.IntegrationTests.Infrastructure;
+
+/// <summary>Grpc.Net.Client channels with (or without) a client certificate, trusting only the test CA.</summary>
+public static class GrpcClients
+{
+    public static GrpcChannel Channel(Uri address, X509Certificate2 trustedCa, X509Certificate2? clientCertificate)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                // Always offer the given certificate, even one the server's CA list would not select.
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate!,
+                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    certificate is X509Certificate2 server && ChainsTo(server, trustedCa)
+                    && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
+            },
+        };
+        if (clientCertificate is null)
+        {
+            handler.SslOptions.LocalCertificateSelectionCallback = null;
+        }
+
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = 16 * 1024 * 1024,
+        });
+    }
+
+    public static V1.SandboxControl.SandboxControlClient Client(GrpcChannel channel) => new(channel);
+
+    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        return chain.Build(certificate);
+    }
+}

@@ -1,0 +1,124 @@
+extern alias server;
+
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using SandboxControl.V1;
+using SandboxControlApp = server::SandboxControl.Server.Hosting.SandboxControlApp;
+using SecretsKeyFile = server::SandboxControl.Server.Secrets.SecretsKeyFile;
+
+namespace SandboxControl.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real server: Kestrel on 127.0.0.1 port 0 with the test PKI, a SQLite file in a temp directory,
+/// an audit file, and every log line captured. Started through the same code path as Program.cs.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    public const string AdminName = "admin";
+    public const string ViewerName = "viewer";
+
+    private readonly WebApplication _app;
+    private readonly List<GrpcChannel> _channels = [];
+
+    private TestServer(WebApplication app, TestPki pki, string dataDirectory, CapturedLogs logs)
+    {
+        _app = app;
+        Pki = pki;
+        DataDirectory = dataDirectory;
+        Logs = logs;
+        Address = new Uri(app.Urls.Single());
+        Admin = Client(pki.Operator(AdminName));
+    }
+
+    public TestPki Pki { get; }
+
+    public Uri Address { get; }
+
+    public string DataDirectory { get; }
+
+    public string DatabasePath => Path.Combine(DataDirectory, "store.db");
+
+    public string AuditPath => Path.Combine(DataDirectory, "audit.log");
+
+    public CapturedLogs Logs { get; }
+
+    public V1.SandboxControl.SandboxControlClient Admin { get; }
+
+    internal IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a server; pass the same data directory to restart on the same store.</summary>
+    public static async Task<TestServer> StartAsync(TestPki pki, string dataDirectory, IDictionary<string, string>? settings = null)
+    {
+        var keyPath = Path.Combine(dataDirectory, "secrets.key");
+        if (!File.Exists(keyPath))
+        {
+            SecretsKeyFile.Create(keyPath);
+        }
+
+        var configuration = new Dictionary<string, string>
+        {
+            ["Server:ListenAddress"] = "127.0.0.1",
+            ["Server:Port"] = "0",
+            ["Tls:ServerCertificatePath"] = pki.ServerCertificatePath,
+            ["Tls:ServerKeyPath"] = pki.ServerKeyPath,
+            ["Tls:ClientCaPath"] = pki.CaPath,
+            ["Identity:TrustDomain"] = TestPki.TrustDomain,
+            ["Authorization:Operators:" + AdminName] = "Admin",
+            ["Authorization:Operators:" + ViewerName] = "Viewer",
+            ["Secrets:KeyPath"] = keyPath,
+            ["Storage:SqlitePath"] = Path.Combine(dataDirectory, "store.db"),
+            ["Audit:Path"] = Path.Combine(dataDirectory, "audit.log"),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            configuration[key] = value;
+        }
+
+        var args = configuration.Select(pair => $"--{pair.Key}={pair.Value}").ToArray();
+        var builder = SandboxControlApp.CreateBuilder(args);
+        var logs = new CapturedLogs();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
+        var app = SandboxControlApp.Build(builder);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await SandboxControlApp.StartAsync(app, timeout.Token);
+        return new TestServer(app, pki, dataDirectory, logs);
+    }
+
+    public GrpcChannel Channel(X509Certificate2? clientCertificate)
+    {
+        var channel = GrpcClients.Channel(Address, Pki.Ca.Certificate, clientCertificate);
+        lock (_channels)
+        {
+            _channels.Add(channel);
+        }
+
+        return channel;
+    }
+
+    public V1.SandboxControl.SandboxControlClient Client(X509Certificate2? clientCertificate) => GrpcClients.Client(Channel(clientCertificate));
+
+    /// <summary>Creates a sandbox as admin, then issues its certificate (a certificate older than its sandbox is refused).</summary>
+    public async Task<V1.SandboxControl.SandboxControlClient> CreateSandboxAsync(string id, string? policy = null)
+    {
+        await Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = policy ?? "" });
+        return Client(Pki.Sandbox(id));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_channels)
+        {
+            foreach (var channel in _channels)
+            {
+                channel.Dispose();
+            }
+        }
+
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

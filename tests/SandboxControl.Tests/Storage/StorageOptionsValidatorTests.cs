@@ -1,0 +1,53 @@
+using SandboxControl.Server.Storage;
+using Xunit;
+
+namespace SandboxControl.Tests.Storage;
+
+public sealed class StorageOptionsValidatorTests
+{
+    private readonly StorageOptionsValidator _validator = new();
+
+    [Fact]
+    public void Validate_Defaults_Succeeds()
+    {
+        var result = _validator.Validate(null, new StorageOptions());
+
+        Assert.True(result.Succeeded);
+    }
+
+    [Fact]
+    public void Validate_UnknownProvider_FailsWithOneLine()
+    {
+        var result = _validator.Validate(null, new StorageOptions { Provider = "postgres" });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.Equal("Storage:Provider 'postgres' is not supported; the only supported value is 'sqlite'.", failure);
+    }
+
+    [Fact]
+    public void Validate_EmptyPath_FailsWithOneLine()
+    {
+        var result = _validator.Validate(null, new StorageOptions { SqlitePath = " " });
+
+        Assert.Equal("Storage:SqlitePath must not be empty.", Assert.Single(result.Failures!));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void Validate_RetentionBelowOne_FailsWithOneLine(int retention)
+    {
+        var result = _validator.Validate(null, new StorageOptions { LogRetentionLines = retention });
+
+        Assert.Equal($"Storage:LogRetentionLines must be at least 1 (was {retention}).", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Validate_EverythingWrong_OneLinePerProblem()
+    {
+        var result = _validator.Validate(null, new StorageOptions { Provider = "mongo", SqlitePath = string.Empty, LogRetentionLines = 0 });
+
+        Assert.Equal(3, result.Failures!.Count());
+        Assert.All(result.Failures!, failure => Assert.DoesNotContain('\n', failure));
+    }
+}
