@@ -59,7 +59,7 @@ internal sealed partial class SqliteSandboxStore
                 await using (var trim = Command(connection, transaction, "DELETE FROM logs WHERE sandbox_id = $id AND sequence <= $cutoff;"))
                 {
                     trim.Parameters.AddWithValue("$id", sandboxId);
-                    trim.Parameters.AddWithValue("$cutoff", 0);
+                    trim.Parameters.AddWithValue("$cutoff", last - _logRetentionLines);
                     await trim.ExecuteNonQueryAsync(cancellationToken);
                 }
 

@@ -223,7 +223,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
 
             // deferred: false is BEGIN IMMEDIATE: take the write lock up front, so a read-then-write never
             // fails half-way with SQLITE_BUSY and another process cannot interleave.
-            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var transaction = connection.BeginTransaction(deferred: true);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
             afterCommit?.Invoke(result);

@@ -1,0 +1,102 @@
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using SandboxControl.IntegrationTests.Infrastructure;
+using SandboxControl.Pki;
+using SandboxControl.V1;
+using Xunit;
+
+namespace SandboxControl.IntegrationTests.Security;
+
+/// <summary>A valid chain that names nobody (or a dead sandbox) gets Unauthenticated, before any handler runs.</summary>
+public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private const string Policy = "identity-test-policy";
+
+    private TestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task TwoUriSans_Unauthenticated()
+    {
+        var id = await NewSandboxAsync();
+
+        await AssertUnauthenticatedAsync(id, Leaf([Spiffe(id), Spiffe("other")]), "more than one URI SAN");
+    }
+
+    [Fact]
+    public async Task WrongTrustDomain_Unauthenticated()
+    {
+        var id = await NewSandboxAsync();
+
+        await AssertUnauthenticatedAsync(id, Leaf([SpiffeIds.ForSandbox("evil.test", id)]), "wrong trust domain");
+    }
+
+    [Fact]
+    public async Task MalformedId_Unauthenticated()
+    {
+        var id = await NewSandboxAsync();
+
+        await AssertUnauthenticatedAsync(id, Leaf([Spiffe(id.ToUpperInvariant())]), "malformed id in SPIFFE path");
+    }
+
+    [Fact]
+    public async Task NoUriSan_CnAndDnsNamingSandboxIgnored_Unauthenticated()
+    {
+        var id = await NewSandboxAsync();
+        var certificate = Server.Pki.Custom(new LeafCertificateSpec { CommonName = id, DnsSans = [id, Spiffe(id)] });
+
+        await AssertUnauthenticatedAsync(id, certificate, "no URI SAN");
+    }
+
+    [Fact]
+    public async Task DeletedSandboxCertificate_UnauthenticatedOnOpenConnection()
+    {
+        var id = await NewSandboxAsync();
+        var client = Server.Client(Server.Pki.Sandbox(id));
+        Assert.Equal(Policy, (await client.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
+
+        await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
+
+        // Same channel, same TLS connection: the deletion takes effect on the very next call.
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.Contains("sandbox does not exist", ex.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CertificateIssuedBeforeSandboxRecreated_Unauthenticated()
+    {
+        var id = "recreated-" + Guid.NewGuid().ToString("N")[..8];
+        // Issued a minute before the sandbox (re)appears, as a certificate of an earlier sandbox of this id would be.
+        var old = Leaf([Spiffe(id)], DateTimeOffset.UtcNow.AddMinutes(-1));
+        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = Policy });
+        await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
+        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = Policy });
+
+        await AssertUnauthenticatedAsync(id, old, "certificate predates the sandbox");
+        var fresh = Server.Client(Server.Pki.Sandbox(id));
+        Assert.Equal(Policy, (await fresh.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
+    }
+
+    private static string Spiffe(string id) => SpiffeIds.ForSandbox(TestPki.TrustDomain, id);
+
+    private X509Certificate2 Leaf(IReadOnlyList<string> uris, DateTimeOffset? notBefore = null) =>
+        Server.Pki.Custom(new LeafCertificateSpec { UriSans = uris, NotBefore = notBefore });
+
+    private async Task<string> NewSandboxAsync()
+    {
+        var id = "ident-" + Guid.NewGuid().ToString("N")[..8];
+        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = Policy });
+        return id;
+    }
+
+    private async Task AssertUnauthenticatedAsync(string id, X509Certificate2 certificate, string reason)
+    {
+        var client = Server.Client(certificate);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.Contains(reason, ex.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Policy, ex.Status.Detail, StringComparison.Ordinal);
+    }
+}
