@@ -37,27 +37,15 @@ internal static class SecretsKeyLoader
     private static bool TryLoadFromFile(string path, [NotNullWhen(true)] out byte[]? key, [NotNullWhen(false)] out string? error)
     {
         key = null;
-        if (!File.Exists(path))
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             error = $"Secrets:KeyPath '{path}' does not exist; create it with the base64 of 32 random bytes and mode 0600.";
             return false;
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // Stops other local users (or a compromised co-located process) from reading the credential key.
-            var mode = File.GetUnixFileMode(path);
-            if ((mode & GroupOrOtherAccess) != 0)
-            {
-                error = $"Secrets:KeyPath '{path}' is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); run chmod 600 on it.";
-                return false;
-            }
-        }
-
-        byte[] content;
-        try
-        {
-            content = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -65,20 +53,42 @@ internal static class SecretsKeyLoader
             return false;
         }
 
-        try
+        using (stream)
         {
-            if (content.Length <= MaxKeyFileBytes && TryDecode(content, out key))
+            if (!OperatingSystem.IsWindows())
             {
-                error = null;
-                return true;
+                // Stops other local users (or a compromised co-located process) from reading the credential key.
+                // Checked on the open handle, so the file checked is the file read.
+                var mode = File.GetUnixFileMode(stream.SafeFileHandle);
+                if ((mode & GroupOrOtherAccess) != 0)
+                {
+                    error = $"Secrets:KeyPath '{path}' is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); run chmod 600 on it.";
+                    return false;
+                }
             }
 
-            error = $"Secrets:KeyPath '{path}' does not contain the base64 of exactly 32 bytes.";
-            return false;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(content);
+            var content = new byte[MaxKeyFileBytes + 1];
+            try
+            {
+                var length = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
+                if (length <= MaxKeyFileBytes && TryDecode(content.AsSpan(0, length), out key))
+                {
+                    error = null;
+                    return true;
+                }
+
+                error = $"Secrets:KeyPath '{path}' does not contain the base64 of exactly 32 bytes.";
+                return false;
+            }
+            catch (IOException ex)
+            {
+                error = $"Secrets:KeyPath '{path}' could not be read ({ex.GetType().Name}).";
+                return false;
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(content);
+            }
         }
     }
 

@@ -10,8 +10,8 @@ public sealed class CertificateDenyListTests
     {
         var serials = CertificateDenyList.Parse(["# revoked 2026-11-23", "0a:bc:de  # laptop lost", "", "FF01"]);
 
-        Assert.Contains("ABCDE", serials);
-        Assert.Contains("FF01", serials);
+        Assert.Contains("ABCDE", (IReadOnlySet<string>)serials);
+        Assert.Contains("FF01", (IReadOnlySet<string>)serials);
         Assert.Equal(2, serials.Count);
     }
 }

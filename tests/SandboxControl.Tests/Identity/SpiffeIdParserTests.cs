@@ -8,15 +8,15 @@ public sealed class SpiffeIdParserTests
     private const string TrustDomain = "sandboxes.test";
 
     [Theory]
-    [InlineData("spiffe://sandboxes.test/sandbox/a", CallerKind.Sandbox, "a")]
-    [InlineData("spiffe://sandboxes.test/sandbox/pod-7", CallerKind.Sandbox, "pod-7")]
-    [InlineData("spiffe://sandboxes.test/operator/alice", CallerKind.Operator, "alice")]
-    public void Parse_WellFormed_ReturnsCaller(string uri, CallerKind kind, string name)
+    [InlineData("spiffe://sandboxes.test/sandbox/a", "Sandbox", "a")]
+    [InlineData("spiffe://sandboxes.test/sandbox/pod-7", "Sandbox", "pod-7")]
+    [InlineData("spiffe://sandboxes.test/operator/alice", "Operator", "alice")]
+    public void Parse_WellFormed_ReturnsCaller(string uri, string kind, string name)
     {
         var result = SpiffeIdParser.Parse(uri, TrustDomain);
 
         Assert.True(result.Succeeded, result.FailureReason);
-        Assert.Equal(kind, result.Kind);
+        Assert.Equal(Enum.Parse<CallerKind>(kind), result.Kind);
         Assert.Equal(name, result.Name);
     }
 

@@ -150,11 +150,15 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
 
         await using var connection = await OpenAsync(cancellationToken);
-        await using var query = Command(
-            connection,
-            null,
-            "SELECT id, created_at, policy_version FROM sandboxes WHERE $after IS NULL OR id > $after ORDER BY id LIMIT $limit;");
-        query.Parameters.AddWithValue("$after", (object?)afterSandboxId ?? DBNull.Value);
+        // Two statements rather than "$after IS NULL OR id > $after", so both are plain primary-key range scans.
+        await using var query = afterSandboxId is null
+            ? Command(connection, null, "SELECT id, created_at, policy_version FROM sandboxes ORDER BY id LIMIT $limit;")
+            : Command(connection, null, "SELECT id, created_at, policy_version FROM sandboxes WHERE id > $after ORDER BY id LIMIT $limit;");
+        if (afterSandboxId is not null)
+        {
+            query.Parameters.AddWithValue("$after", afterSandboxId);
+        }
+
         query.Parameters.AddWithValue("$limit", limit);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var sandboxes = new List<SandboxRecord>();
@@ -223,7 +227,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
 
             // deferred: false is BEGIN IMMEDIATE: take the write lock up front, so a read-then-write never
             // fails half-way with SQLITE_BUSY and another process cannot interleave.
-            await using var transaction = connection.BeginTransaction(deferred: true);
+            await using var transaction = connection.BeginTransaction(deferred: false);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
             afterCommit?.Invoke(result);
