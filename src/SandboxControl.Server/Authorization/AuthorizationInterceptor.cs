@@ -49,22 +49,18 @@ internal sealed class AuthorizationInterceptor(
 
     private void AuthorizeSingle(object request, ServerCallContext context)
     {
-        var (access, caller) = AuthorizeMethod(context, access => access.ReadTarget(request));
-        if (access.HasTarget)
-        {
-            Enforce(AccessPolicy.DecideTarget(caller, access.ReadTarget(request)), caller, access.RpcName, access.ReadTarget(request));
-        }
-        else
-        {
-            Record(caller, access.RpcName, null, AccessDecision.Allow("no target"));
-        }
+        var (access, caller, granted) = AuthorizeMethod(context, access => access.ReadTarget(request));
+        var target = access.ReadTarget(request);
+        var decision = access.HasTarget ? AccessPolicy.DecideTarget(caller, target) : granted;
+        // An allow is recorded with the reason the method was granted (role or self access).
+        Enforce(decision.Allowed ? granted : decision, caller, access.RpcName, target);
 
         context.UserState[CallerContext.Key] = caller;
     }
 
     private (MethodAccess Access, CallerIdentity Caller) AuthorizeStream(ServerCallContext context)
     {
-        var (access, caller) = AuthorizeMethod(context, _ => null);
+        var (access, caller, _) = AuthorizeMethod(context, _ => null);
         // Targets are checked per message; this records that the stream itself was opened.
         Record(caller, access.RpcName, null, AccessDecision.Allow("stream opened; targets checked per message"));
         context.UserState[CallerContext.Key] = caller;
@@ -87,7 +83,7 @@ internal sealed class AuthorizationInterceptor(
         }
     }
 
-    private (MethodAccess Access, CallerIdentity Caller) AuthorizeMethod(ServerCallContext context, Func<MethodAccess, string?> target)
+    private (MethodAccess Access, CallerIdentity Caller, AccessDecision Granted) AuthorizeMethod(ServerCallContext context, Func<MethodAccess, string?> target)
     {
         var access = rules.Find(context.Method);
         if (access is null)
@@ -111,7 +107,7 @@ internal sealed class AuthorizationInterceptor(
             Enforce(decision, caller, access.RpcName, target(access));
         }
 
-        return (access, caller);
+        return (access, caller, decision);
     }
 
     private void Enforce(AccessDecision decision, CallerIdentity caller, string rpc, string? target)

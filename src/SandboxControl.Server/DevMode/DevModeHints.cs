@@ -16,7 +16,8 @@ internal static partial class DevModeHints
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "https://127.0.0.1:7443";
         var hostPort = new Uri(address).Authority;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SandboxControl.DevMode");
-        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), paths.CertificateDirectory);
+        // Relative to the repository root, where the README's commands are run (dotnet run's working directory is the project).
+        var relative = Path.GetRelativePath(paths.RootDirectory, paths.CertificateDirectory);
         var grpcurl = $"grpcurl -cacert {relative}/ca.crt -cert {relative}/sandbox-demo.crt -key {relative}/sandbox-demo.key "
             + $"-import-path protos -proto sandboxcontrol/v1/sandbox_control.proto -d '{{\"sandbox_id\":\"{DevModePaths.DemoSandboxId}\"}}' "
             + $"{hostPort} sandboxcontrol.v1.SandboxControl/GetSandboxPolicy";

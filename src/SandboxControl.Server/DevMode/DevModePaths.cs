@@ -1,7 +1,7 @@
 namespace SandboxControl.Server.DevMode;
 
 /// <summary>Where dev mode keeps its generated PKI and data: certs/dev/ and data/ at the repository root.</summary>
-internal sealed record DevModePaths(string CertificateDirectory, string DataDirectory)
+internal sealed record DevModePaths(string RootDirectory, string CertificateDirectory, string DataDirectory)
 {
     public const string TrustDomain = "sandboxcontrol.dev";
     public const string OperatorName = "admin";
@@ -32,6 +32,6 @@ internal sealed record DevModePaths(string CertificateDirectory, string DataDire
             }
         }
 
-        return new DevModePaths(Path.Combine(root, "certs", "dev"), Path.Combine(root, "data"));
+        return new DevModePaths(root, Path.Combine(root, "certs", "dev"), Path.Combine(root, "data"));
     }
 }

@@ -23,8 +23,8 @@ internal static class DevModeSetup
         }
 
         var paths = DevModePaths.Locate(Directory.GetCurrentDirectory());
-        Directory.CreateDirectory(paths.CertificateDirectory);
-        Directory.CreateDirectory(paths.DataDirectory);
+        CreatePrivateDirectory(paths.CertificateDirectory);
+        CreatePrivateDirectory(paths.DataDirectory);
         using var ca = LoadOrCreateCa(paths);
         if (NeedsIssuing(paths.ServerCertificate))
         {
@@ -96,6 +96,18 @@ internal static class DevModeSetup
         var ca = CertificateAuthority.CreateRoot("SandboxControl dev CA", TimeSpan.FromDays(365));
         ca.Save(paths.CaCertificate, paths.CaKey);
         return ca;
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     private static bool NeedsIssuing(string certificatePath)
