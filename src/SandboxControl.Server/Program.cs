@@ -3,6 +3,7 @@ using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Hosting;
 using System.Globalization;
 using Serilog;
+using Log = Serilog.Log;
 
 // Serilog is wired only here; tests build hosts through SandboxControlApp without a bootstrap logger.
 Log.Logger = new LoggerConfiguration().WriteTo.Console(formatProvider: CultureInfo.InvariantCulture).CreateBootstrapLogger();

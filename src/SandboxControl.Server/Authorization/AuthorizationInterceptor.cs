@@ -54,6 +54,11 @@ internal sealed class AuthorizationInterceptor(
         var decision = access.HasTarget ? AccessPolicy.DecideTarget(caller, target) : granted;
         // An allow is recorded with the reason the method was granted (role or self access).
         Enforce(decision.Allowed ? granted : decision, caller, access.RpcName, target);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var body = SecretRedactor.Format((Google.Protobuf.IMessage)request);
+            Log.Request(logger, access.RpcName, body);
+        }
 
         context.UserState[CallerContext.Key] = caller;
     }

@@ -3,6 +3,7 @@ extern alias server;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SandboxControl.V1;
 using SandboxControlApp = server::SandboxControl.Server.Hosting.SandboxControlApp;
@@ -49,7 +50,8 @@ public sealed class TestServer : IAsyncDisposable
     internal IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server; pass the same data directory to restart on the same store.</summary>
-    public static async Task<TestServer> StartAsync(TestPki pki, string dataDirectory, IDictionary<string, string>? settings = null)
+    public static async Task<TestServer> StartAsync(
+        TestPki pki, string dataDirectory, IDictionary<string, string>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var keyPath = Path.Combine(dataDirectory, "secrets.key");
         if (!File.Exists(keyPath))
@@ -82,6 +84,7 @@ public sealed class TestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
+        configureServices?.Invoke(builder.Services);
         var app = SandboxControlApp.Build(builder);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await SandboxControlApp.StartAsync(app, timeout.Token);

@@ -1,0 +1,98 @@
+using Grpc.Core;
+using SandboxControl.IntegrationTests.Infrastructure;
+using SandboxControl.IntegrationTests.Security;
+using SandboxControl.V1;
+using Xunit;
+
+namespace SandboxControl.IntegrationTests.Logs;
+
+public sealed class LogStreamingTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task GetSandboxLogs_Follow_StreamsLinesPushedLaterUntilCancelled()
+    {
+        var id = "follow-" + Guid.NewGuid().ToString("N")[..8];
+        var sandbox = await Server.CreateSandboxAsync(id, "p");
+        await PushAsync(sandbox, id, "before");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var follow = Server.Client(Server.Pki.Operator(TestServer.ViewerName))
+            .GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id, Follow = true }, cancellationToken: cancel.Token);
+
+        Assert.True(await follow.ResponseStream.MoveNext(cancel.Token));
+        Assert.Equal("before", follow.ResponseStream.Current.Message);
+        await PushAsync(sandbox, id, "after-1", "after-2");
+        Assert.True(await follow.ResponseStream.MoveNext(cancel.Token));
+        Assert.Equal("after-1", follow.ResponseStream.Current.Message);
+        Assert.True(await follow.ResponseStream.MoveNext(cancel.Token));
+        Assert.Equal("after-2", follow.ResponseStream.Current.Message);
+        var first = follow.ResponseStream.Current.Sequence;
+
+        await cancel.CancelAsync();
+        var ex = await Assert.ThrowsAsync<RpcException>(() => follow.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
+        Assert.True(first > 1);
+    }
+
+    [Fact]
+    public async Task GetSandboxLogs_FollowWhenSandboxDeleted_StreamEndsNotFound()
+    {
+        var id = "follow-del-" + Guid.NewGuid().ToString("N")[..8];
+        await Server.CreateSandboxAsync(id, "p");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var follow = Server.Client(Server.Pki.Operator(TestServer.ViewerName))
+            .GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id, Follow = true }, cancellationToken: cancel.Token);
+        var reading = follow.ResponseStream.MoveNext(cancel.Token);
+
+        await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => reading);
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task PushSandboxLogs_OversizedMessage_ResourceExhaustedAndServerStillServes()
+    {
+        var id = "big-" + Guid.NewGuid().ToString("N")[..8];
+        var sandbox = await Server.CreateSandboxAsync(id, "p");
+
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var push = sandbox.PushSandboxLogs();
+            // 2 MiB in one message, over the 1 MiB default receive limit.
+            var line = SandboxIsolationTests.Line(new string('x', 15_000));
+            var message = new PushSandboxLogsRequest { SandboxId = id };
+            message.Lines.Add(Enumerable.Repeat(line, 140));
+            await push.RequestStream.WriteAsync(message);
+            await push.RequestStream.CompleteAsync();
+            await push;
+        });
+
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        await PushAsync(sandbox, id, "small");
+        var lines = await SandboxIsolationTests.ReadAllAsync(sandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id }));
+        Assert.Equal(["small"], lines.Select(l => l.Message));
+    }
+
+    [Fact]
+    public async Task PushSandboxLogs_LineOverCharacterLimit_InvalidArgumentNothingStored()
+    {
+        var id = "long-" + Guid.NewGuid().ToString("N")[..8];
+        var sandbox = await Server.CreateSandboxAsync(id, "p");
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => PushAsync(sandbox, id, "ok", new string('y', 20_000)));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var lines = await SandboxIsolationTests.ReadAllAsync(sandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id }));
+        Assert.Empty(lines);
+    }
+
+    private static async Task PushAsync(V1.SandboxControl.SandboxControlClient client, string id, params string[] messages)
+    {
+        using var push = client.PushSandboxLogs();
+        await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { messages.Select(SandboxIsolationTests.Line) } });
+        await push.RequestStream.CompleteAsync();
+        await push;
+    }
+}
