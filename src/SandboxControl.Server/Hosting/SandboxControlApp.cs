@@ -1,3 +1,4 @@
+using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.DevMode;
 using SandboxControl.Server.Services;
@@ -28,6 +29,8 @@ internal static class SandboxControlApp
     /// <summary>Prepares the store (and dev-mode data), then opens the port.</summary>
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        // Open the audit sink now: an unwritable audit file stops the server before the port opens.
+        _ = app.Services.GetRequiredService<IAuditSink>();
         await app.Services.GetRequiredService<ISandboxStore>().InitializeAsync(cancellationToken).ConfigureAwait(false);
         await DevModeSetup.SeedIfActiveAsync(app, cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

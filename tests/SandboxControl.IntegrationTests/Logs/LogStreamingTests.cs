@@ -56,23 +56,39 @@ public sealed class LogStreamingTests(ServerFixture fixture) : IClassFixture<Ser
     {
         var id = "big-" + Guid.NewGuid().ToString("N")[..8];
         var sandbox = await Server.CreateSandboxAsync(id, "p");
+        using var push = sandbox.PushSandboxLogs();
+        // About 2 MiB in one message, over the 1 MiB default receive limit.
+        var message = new PushSandboxLogsRequest { SandboxId = id };
+        message.Lines.Add(Enumerable.Repeat(SandboxIsolationTests.Line(new string('x', 15_000)), 140));
 
-        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        try
         {
-            using var push = sandbox.PushSandboxLogs();
-            // 2 MiB in one message, over the 1 MiB default receive limit.
-            var line = SandboxIsolationTests.Line(new string('x', 15_000));
-            var message = new PushSandboxLogsRequest { SandboxId = id };
-            message.Lines.Add(Enumerable.Repeat(line, 140));
             await push.RequestStream.WriteAsync(message);
             await push.RequestStream.CompleteAsync();
-            await push;
-        });
+        }
+        catch (RpcException)
+        {
+            // The server may end the call while the client is still writing; its status is on the response.
+        }
 
+        var ex = await Assert.ThrowsAsync<RpcException>(() => push.ResponseAsync);
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
         await PushAsync(sandbox, id, "small");
         var lines = await SandboxIsolationTests.ReadAllAsync(sandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id }));
         Assert.Equal(["small"], lines.Select(l => l.Message));
+    }
+
+    [Fact]
+    public async Task UpdateSandboxPolicy_OversizedMessage_ResourceExhausted()
+    {
+        var id = "bigpolicy-" + Guid.NewGuid().ToString("N")[..8];
+        await Server.CreateSandboxAsync(id, "p");
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Server.Admin.UpdateSandboxPolicyAsync(
+            new UpdateSandboxPolicyRequest { SandboxId = id, ExpectedVersion = 1, Document = new string('z', 2 * 1024 * 1024) }).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Equal("p", (await Server.Admin.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
     }
 
     [Fact]
