@@ -146,6 +146,31 @@ public sealed class CertificateAuthority : IDisposable
         return IssueFor(spec, new PublicKey(publicKey));
     }
 
+    /// <summary>Signs a validated CSR's public key (RSA or ECDSA) into a certificate as <paramref name="spec"/> says.</summary>
+    /// <param name="spec">The certificate's contents, chosen by the issuer, never by the request.</param>
+    /// <param name="publicKey">The subject's public key, e.g. from <see cref="CertificateSigningRequests.Validate"/>.</param>
+    /// <returns>The certificate, without a private key.</returns>
+    public X509Certificate2 Issue(LeafCertificateSpec spec, PublicKey publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        return IssueFor(spec, publicKey);
+    }
+
+    /// <summary>Issues a sandbox client certificate for a public key from a CSR: one URI SAN, clientAuth, server-chosen lifetime.</summary>
+    /// <param name="trustDomain">Lowercase trust domain.</param>
+    /// <param name="sandboxId">Sandbox id.</param>
+    /// <param name="publicKey">The sandbox's public key; its private key never leaves the sandbox.</param>
+    /// <param name="lifetime">Validity from now (not backdated).</param>
+    /// <returns>The certificate, without a private key.</returns>
+    public X509Certificate2 IssueSandboxCertificate(string trustDomain, string sandboxId, PublicKey publicKey, TimeSpan lifetime)
+    {
+        IdentifierRules.ThrowIfInvalidTrustDomain(trustDomain, nameof(trustDomain));
+        IdentifierRules.ThrowIfInvalidId(sandboxId, nameof(sandboxId));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
+        return Issue(new LeafCertificateSpec { CommonName = sandboxId, UriSans = [SpiffeIds.ForSandbox(trustDomain, sandboxId)], Lifetime = lifetime }, publicKey);
+    }
+
     /// <summary>Disposes the CA certificate and its key.</summary>
     public void Dispose() => Certificate.Dispose();
 

@@ -3,7 +3,7 @@ namespace SandboxControl.Pki;
 /// <summary>Formats the SPIFFE IDs carried as the single URI SAN of client certificates.</summary>
 /// <remarks>
 /// These methods only format; they do not validate, so tests can build malformed IDs with them.
-/// <see cref="CertificateAuthority.IssueSandboxCertificate"/> and
+/// <see cref="CertificateAuthority.IssueSandboxCertificate(string, string, TimeSpan?)"/> and
 /// <see cref="CertificateAuthority.IssueOperatorCertificate"/> validate before issuing.
 /// </remarks>
 public static class SpiffeIds

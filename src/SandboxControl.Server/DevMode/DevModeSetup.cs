@@ -54,6 +54,8 @@ internal static class DevModeSetup
             ["Secrets:KeyPath"] = paths.SecretsKey,
             ["Storage:SqlitePath"] = paths.Database,
             ["Audit:Path"] = paths.AuditLog,
+            ["Issuance:CaCertificatePath"] = paths.CaCertificate,
+            ["Issuance:CaKeyPath"] = paths.CaKey,
         });
         builder.Services.AddSingleton(paths);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Identity;
+using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Secrets;
 using SandboxControl.Server.Services;
 using SandboxControl.Server.Storage;
@@ -26,6 +27,7 @@ internal static class SandboxControlServiceCollectionExtensions
         AddValidatedOptions<IdentityOptions, IdentityOptionsValidator>(services, IdentityOptions.SectionName);
         AddValidatedOptions<AuthorizationOptions, AuthorizationOptionsValidator>(services, AuthorizationOptions.SectionName);
         AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(services, LimitsOptions.SectionName);
+        AddValidatedOptions<IssuanceOptions, IssuanceOptionsValidator>(services, IssuanceOptions.SectionName);
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
 
         services.AddSandboxStorage();
@@ -47,6 +49,7 @@ internal static class SandboxControlServiceCollectionExtensions
                 : ActivatorUtilities.CreateInstance<FileAuditSink>(provider));
 
         services.AddSingleton<LogFeed>();
+        services.AddSingleton<SandboxCertificateIssuer>();
         services.AddGrpc(options =>
         {
             options.Interceptors.Add<AuthorizationInterceptor>();

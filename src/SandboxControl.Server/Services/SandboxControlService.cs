@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Storage;
 
 namespace SandboxControl.Server.Services;
@@ -11,8 +12,10 @@ namespace SandboxControl.Server.Services;
 internal sealed partial class SandboxControlService(
     ISandboxStore store,
     LogFeed logFeed,
+    SandboxCertificateIssuer issuer,
     IOptions<LimitsOptions> limits,
-    TimeProvider time) : V1.SandboxControl.SandboxControlBase
+    TimeProvider time,
+    ILogger<SandboxControlService> logger) : V1.SandboxControl.SandboxControlBase
 {
     private readonly LimitsOptions _limits = limits.Value;
 

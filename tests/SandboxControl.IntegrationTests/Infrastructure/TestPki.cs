@@ -16,9 +16,10 @@ public sealed class TestPki : IDisposable
         OtherCa = CertificateAuthority.CreateRoot("Unrelated CA", TimeSpan.FromDays(2));
         Server = Ca.IssueServerCertificate(["localhost"], [IPAddress.Loopback], TimeSpan.FromDays(1));
         CaPath = Directory.Combine("ca.crt");
+        CaKeyPath = Directory.Combine("ca.key");
         ServerCertificatePath = Directory.Combine("server.crt");
         ServerKeyPath = Directory.Combine("server.key");
-        PemFiles.WriteCertificate(CaPath, Ca.Certificate);
+        Ca.Save(CaPath, CaKeyPath);
         PemFiles.WriteCertificate(ServerCertificatePath, Server);
         PemFiles.WritePrivateKey(ServerKeyPath, Server);
     }
@@ -32,6 +33,8 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 Server { get; }
 
     public string CaPath { get; }
+
+    public string CaKeyPath { get; }
 
     public string ServerCertificatePath { get; }
 

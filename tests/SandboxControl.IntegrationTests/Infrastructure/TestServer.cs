@@ -43,6 +43,8 @@ public sealed class TestServer : IAsyncDisposable
 
     public string AuditPath => Path.Combine(DataDirectory, "audit.log");
 
+    public string DenyListPath => Path.Combine(DataDirectory, "deny-list.txt");
+
     public CapturedLogs Logs { get; }
 
     public V1.SandboxControl.SandboxControlClient Admin { get; }
@@ -59,6 +61,12 @@ public sealed class TestServer : IAsyncDisposable
             SecretsKeyFile.Create(keyPath);
         }
 
+        var denyListPath = Path.Combine(dataDirectory, "deny-list.txt");
+        if (!File.Exists(denyListPath))
+        {
+            await File.WriteAllTextAsync(denyListPath, "# revoked serials\n");
+        }
+
         var configuration = new Dictionary<string, string>
         {
             ["Server:ListenAddress"] = "127.0.0.1",
@@ -72,6 +80,9 @@ public sealed class TestServer : IAsyncDisposable
             ["Secrets:KeyPath"] = keyPath,
             ["Storage:SqlitePath"] = Path.Combine(dataDirectory, "store.db"),
             ["Audit:Path"] = Path.Combine(dataDirectory, "audit.log"),
+            ["Identity:DenyListPath"] = denyListPath,
+            ["Issuance:CaCertificatePath"] = pki.CaPath,
+            ["Issuance:CaKeyPath"] = pki.CaKeyPath,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -1,0 +1,21 @@
+namespace SandboxControl.Server.Issuance;
+
+/// <summary>
+/// The CA the server signs sandbox CSRs with. Section "Issuance". Configured separately from
+/// Tls:ClientCaPath (the trust bundle), so trust can span old and new CAs while only one issues.
+/// </summary>
+internal sealed class IssuanceOptions
+{
+    public const string SectionName = "Issuance";
+
+    /// <summary>PEM certificate of the issuing CA. Leave empty to disable IssueSandboxCertificate.</summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>PEM private key of the issuing CA; must not be readable by group or others.</summary>
+    public string? CaKeyPath { get; set; }
+
+    /// <summary>Lifetime of issued sandbox certificates. Default 24 hours.</summary>
+    public TimeSpan SandboxCertificateLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    public bool IsConfigured => !string.IsNullOrEmpty(CaCertificatePath);
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+
+namespace SandboxControl.Server.Issuance;
+
+internal sealed class IssuanceOptionsValidator : IValidateOptions<IssuanceOptions>
+{
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+
+    public ValidateOptionsResult Validate(string? name, IssuanceOptions options)
+    {
+        var hasCertificate = !string.IsNullOrEmpty(options.CaCertificatePath);
+        var hasKey = !string.IsNullOrEmpty(options.CaKeyPath);
+        if (!hasCertificate && !hasKey)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        List<string> failures = [];
+        if (hasCertificate != hasKey)
+        {
+            failures.Add("Issuance:CaCertificatePath and Issuance:CaKeyPath must be set together.");
+        }
+
+        if (hasCertificate && !File.Exists(options.CaCertificatePath))
+        {
+            failures.Add($"Issuance:CaCertificatePath file '{options.CaCertificatePath}' does not exist.");
+        }
+
+        if (hasKey && !File.Exists(options.CaKeyPath))
+        {
+            failures.Add($"Issuance:CaKeyPath file '{options.CaKeyPath}' does not exist.");
+        }
+        else if (hasKey && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(options.CaKeyPath!) & GroupOrOther) != 0)
+        {
+            failures.Add($"Issuance:CaKeyPath '{options.CaKeyPath}' is readable by group or others; chmod 600 it.");
+        }
+
+        if (options.SandboxCertificateLifetime <= TimeSpan.Zero || options.SandboxCertificateLifetime > TimeSpan.FromDays(30))
+        {
+            failures.Add("Issuance:SandboxCertificateLifetime must be between 0 and 30 days.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

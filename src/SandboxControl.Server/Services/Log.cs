@@ -1,0 +1,7 @@
+namespace SandboxControl.Server.Services;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Issued certificate {SerialNumber} for sandbox {SandboxId}")]
+    public static partial void CertificateIssued(ILogger logger, string sandboxId, string serialNumber);
+}
