@@ -30,8 +30,9 @@ internal sealed class TlsOptionsValidator : IValidateOptions<TlsOptions>
         {
             using var server = X509Certificate2.CreateFromPemFile(options.ServerCertificatePath, options.ServerKeyPath);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // A mismatched key throws ArgumentException, an unreadable one CryptographicException.
             // The exception text is not shown: it could quote key material on some platforms.
             failures.Add($"Tls:ServerKeyPath '{options.ServerKeyPath}' is not a private key matching '{options.ServerCertificatePath}'.");
         }
