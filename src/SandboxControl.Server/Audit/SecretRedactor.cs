@@ -1,7 +1,7 @@
 using System.Collections;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using SandboxControl.V1;
+using SandboxControl.Server.Authorization;
 
 namespace SandboxControl.Server.Audit;
 
@@ -35,7 +35,7 @@ internal static class SecretRedactor
         }
     }
 
-    private static bool IsSecret(FieldDescriptor field) => field.GetOptions()?.GetExtension(AccessExtensions.Secret) == true;
+    private static bool IsSecret(FieldDescriptor field) => DescriptorOptions.IsSecret(field);
 
     private static void RedactField(IMessage message, FieldDescriptor field)
     {

@@ -44,7 +44,7 @@ internal sealed class AccessRuleTable
             foreach (var method in service.Methods)
             {
                 var fullMethod = "/" + service.FullName + "/" + method.Name;
-                var rule = method.GetOptions()?.GetExtension(AccessExtensions.Access);
+                var rule = DescriptorOptions.GetAccessRule(method);
                 if (rule is null)
                 {
                     problems.Add($"{fullMethod} has no (sandboxcontrol.v1.access) rule");

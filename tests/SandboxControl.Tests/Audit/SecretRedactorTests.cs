@@ -1,4 +1,5 @@
 using SandboxControl.Server.Audit;
+using SandboxControl.Server.Authorization;
 using SandboxControl.V1;
 using Xunit;
 
@@ -35,7 +36,7 @@ public sealed class SecretRedactorTests
         // The credential-carrying fields must carry the option; this fails if someone drops it.
         var secretFields = SandboxControlReflection.Descriptor.MessageTypes
             .SelectMany(message => message.Fields.InDeclarationOrder())
-            .Where(field => field.GetOptions()?.GetExtension(AccessExtensions.Secret) == true)
+            .Where(DescriptorOptions.IsSecret)
             .Select(field => field.FullName)
             .ToList();
 
