@@ -1,0 +1,39 @@
+using System.CommandLine;
+using SandboxControl.Cli.Output;
+using SandboxControl.Pki;
+
+namespace SandboxControl.Cli.Commands.Certs;
+
+/// <summary><c>certs init-ca --cert-out F --key-out F [--name CN] [--days N]</c>.</summary>
+internal static class InitCaCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var outputs = new CertificateOutputOptions();
+        var name = new Option<string>("--name") { Description = "CA common name.", DefaultValueFactory = _ => "SandboxControl CA" };
+        var days = new Option<int>("--days") { Description = "Validity in days.", DefaultValueFactory = _ => 3650 };
+        var command = new Command("init-ca", "Create a self-signed ECDSA P-256 root CA.") { name, days };
+        outputs.AddTo(command);
+        runner.SetOfflineAction(command, async (context, _) =>
+        {
+            var paths = outputs.Paths(context);
+            var lifetime = Lifetimes.Days(context.Get(days));
+            var commonName = context.Get(name);
+            if (string.IsNullOrWhiteSpace(commonName))
+            {
+                throw new UsageException("--name must not be empty.");
+            }
+
+            using var ca = CertificateAuthority.CreateRoot(commonName, lifetime);
+            ca.Save(paths.Certificate, paths.Key);
+            await context.WriteFieldsAsync(
+                new ResultField("certificate", "certificate", paths.Certificate),
+                new ResultField("private key", "privateKey", paths.Key),
+                new ResultField("subject", "subject", ca.Certificate.Subject),
+                new ResultField("serial", "serialNumber", ca.Certificate.SerialNumber),
+                new ResultField("not after", "notAfter", Timestamps.Format(ca.Certificate.NotAfter.ToUniversalTime())));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using SandboxControl.Cli.Certificates;
+using SandboxControl.Cli.Output;
+
+namespace SandboxControl.Cli.Commands.Certs;
+
+/// <summary>
+/// <c>certs request ID --key-out F --csr-out F</c>: a new ECDSA P-256 key and a PKCS#10 CSR, made where the
+/// sandbox runs. Only the CSR travels (to <c>sandboxes issue-cert</c>); the key never leaves the machine.
+/// </summary>
+internal static partial class RequestCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var id = CommonArguments.SandboxId();
+        var keyOut = new Option<string>("--key-out") { Description = "Where to write the new private key (mode 0600).", HelpName = "FILE", Required = true };
+        var csrOut = new Option<string>("--csr-out") { Description = "Where to write the PEM CSR.", HelpName = "FILE", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace existing files." };
+        var command = new Command("request", "Generate a key pair and a certificate signing request for a sandbox.") { id, keyOut, csrOut, force };
+        runner.SetOfflineAction(command, async (context, cancellationToken) =>
+        {
+            var sandboxId = context.Get(id);
+            if (!IdPattern().IsMatch(sandboxId))
+            {
+                throw new UsageException("the sandbox id must match ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$.");
+            }
+
+            var keyPath = context.FullPath(context.Get(keyOut));
+            var csrPath = context.FullPath(context.Get(csrOut));
+            OutputGuard.EnsureWritable(context.Get(force), keyPath, csrPath);
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var subject = new X500DistinguishedNameBuilder();
+            subject.AddCommonName(sandboxId);
+            // The server decides the SAN, EKU and lifetime; the CSR only proves possession of the key.
+            var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+            var csrPem = request.CreateSigningRequestPem();
+            PrivateKeyFile.Write(keyPath, key);
+            await OutputFiles.WriteTextAsync(csrPath, csrPem + "\n", cancellationToken);
+            await context.WriteFieldsAsync(
+                new ResultField("private key", "privateKey", keyPath),
+                new ResultField("csr", "csr", csrPath),
+                new ResultField("subject", "subject", "CN=" + sandboxId));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdPattern();
+}

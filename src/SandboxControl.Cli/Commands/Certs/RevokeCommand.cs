@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SandboxControl.Cli.Certificates;
+
+namespace SandboxControl.Cli.Commands.Certs;
+
+/// <summary>
+/// <c>certs revoke --deny-list FILE (--serial HEX | --cert FILE)</c>: appends a serial to the server's deny list
+/// (<c>Identity:DenyListPath</c>, re-read by the server on change). Running it twice changes nothing.
+/// </summary>
+internal static class RevokeCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var denyList = new Option<string>("--deny-list") { Description = "The deny-list file (created if missing).", HelpName = "FILE", Required = true };
+        var serial = new Option<string?>("--serial") { Description = "Serial number in hex.", HelpName = "HEX" };
+        var certificate = new Option<string?>("--cert") { Description = "PEM certificate whose serial to revoke.", HelpName = "FILE" };
+        var command = new Command("revoke", "Add a certificate serial to the deny list.") { denyList, serial, certificate };
+        runner.SetOfflineAction(command, async (context, _) =>
+        {
+            var serialText = context.Get(serial);
+            var certificatePath = context.Get(certificate);
+            if ((serialText is null) == (certificatePath is null))
+            {
+                throw new UsageException("give exactly one of --serial HEX or --cert FILE.");
+            }
+
+            var normalized = DenyListFile.NormalizeSerial(serialText ?? ReadSerial(context.FullPath(certificatePath!)));
+            var path = context.FullPath(context.Get(denyList));
+            bool added;
+            try
+            {
+                added = DenyListFile.Add(path, normalized, context.Time.GetUtcNow());
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"cannot update deny list '{path}': {exception.Message}");
+            }
+
+            await context.WriteFieldsAsync(
+                new ResultField("serial", "serialNumber", normalized),
+                new ResultField("deny list", "denyList", path),
+                new ResultField("added", "added", added));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string ReadSerial(string path)
+    {
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+            return certificate.SerialNumber;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new UsageException($"cannot read a PEM certificate from '{path}': {exception.Message}");
+        }
+    }
+}

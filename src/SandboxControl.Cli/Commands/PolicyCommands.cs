@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Globalization;
+using Grpc.Core;
+using SandboxControl.Cli.Input;
+using SandboxControl.Cli.Output;
+using SandboxControl.V1;
+
+namespace SandboxControl.Cli.Commands;
+
+/// <summary><c>policy get|set|history</c>.</summary>
+internal static class PolicyCommands
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var policy = new Command("policy", "Read and change sandbox policies.");
+        policy.Subcommands.Add(Get(runner));
+        policy.Subcommands.Add(Set(runner));
+        policy.Subcommands.Add(History(runner));
+        return policy;
+    }
+
+    private static Command Get(CommandRunner runner)
+    {
+        var id = CommonArguments.SandboxId();
+        var command = new Command("get", "Show the current policy document and its version.") { id };
+        runner.SetOnlineAction(command, async (context, cancellationToken) =>
+        {
+            var policy = await context.Client().GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = context.Get(id) }, cancellationToken: cancellationToken);
+            await context.WriteAsync(policy, async output =>
+            {
+                await TableWriter.WritePairsAsync(output,
+                [
+                    ("sandbox", policy.SandboxId),
+                    ("version", Number(policy.Version)),
+                    ("created", Timestamps.Format(policy.CreatedAt)),
+                    ("created by", policy.CreatedBy),
+                ]);
+                await output.WriteLineAsync("---");
+                await output.WriteLineAsync(TextSanitizer.CleanMultiline(policy.Document).TrimEnd('\n'));
+            });
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Set(CommandRunner runner)
+    {
+        var id = CommonArguments.SandboxId();
+        var file = CommonArguments.InputFile("The policy document.", required: true);
+        var expectedVersion = new Option<long>("--expected-version")
+        {
+            Description = "The version you last saw (0 if the sandbox has none); the update is refused if it is stale.",
+            HelpName = "N",
+            Required = true,
+        };
+        var command = new Command("set", "Replace the policy; writes version N+1.") { id, file, expectedVersion };
+        runner.SetOnlineAction(command, async (context, cancellationToken) =>
+        {
+            var request = new UpdateSandboxPolicyRequest
+            {
+                SandboxId = context.Get(id),
+                ExpectedVersion = context.Get(expectedVersion),
+                Document = await InputText.ReadAsync(context.Console, context.Get(file), "policy", cancellationToken),
+            };
+            var client = context.Client();
+            SandboxPolicy policy;
+            try
+            {
+                policy = await client.UpdateSandboxPolicyAsync(request, cancellationToken: cancellationToken);
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.Aborted)
+            {
+                await context.Console.Error.WriteLineAsync(await StaleVersionMessageAsync(client, request, exception, cancellationToken));
+                return ExitCodes.ServerRefused;
+            }
+
+            await context.WriteAsync(policy, output => TableWriter.WritePairsAsync(output,
+            [
+                ("sandbox", policy.SandboxId),
+                ("version", Number(policy.Version)),
+                ("created", Timestamps.Format(policy.CreatedAt)),
+            ]));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command History(CommandRunner runner)
+    {
+        var id = CommonArguments.SandboxId();
+        var command = new Command("history", "List every policy version with its status.") { id };
+        runner.SetOnlineAction(command, async (context, cancellationToken) =>
+        {
+            var history = await context.Client().ListSandboxPoliciesAsync(new ListSandboxPoliciesRequest { SandboxId = context.Get(id) }, cancellationToken: cancellationToken);
+            await context.WriteAsync(history, output => TableWriter.WriteAsync(
+                output,
+                ["VERSION", "STATUS", "CREATED", "CREATED-BY", "BYTES"],
+                history.Policies.Select(entry => (IReadOnlyList<string>)
+                [
+                    Number(entry.Policy.Version),
+                    entry.Status.ToString(),
+                    Timestamps.Format(entry.Policy.CreatedAt),
+                    entry.Policy.CreatedBy,
+                    Number(System.Text.Encoding.UTF8.GetByteCount(entry.Policy.Document)),
+                ])));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Names the current version, read back from the server, so the operator knows what to re-read and retry with.</summary>
+    private static async Task<string> StaleVersionMessageAsync(
+        V1.SandboxControl.SandboxControlClient client, UpdateSandboxPolicyRequest request, RpcException exception, CancellationToken cancellationToken)
+    {
+        string current;
+        try
+        {
+            var sandbox = await client.GetSandboxAsync(new GetSandboxRequest { SandboxId = request.SandboxId }, cancellationToken: cancellationToken);
+            current = Number(sandbox.PolicyVersion);
+        }
+        catch (RpcException)
+        {
+            return CommandRunner.ServerError(exception);
+        }
+
+        return $"error: Aborted: stale version: --expected-version {Number(request.ExpectedVersion)} but the current policy version of sandbox "
+            + $"'{TextSanitizer.Clean(request.SandboxId)}' is {current}. Someone changed it meanwhile: review it with "
+            + $"'sandboxctl policy get {TextSanitizer.Clean(request.SandboxId)}', then retry with --expected-version {current}.";
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
