@@ -45,6 +45,9 @@ internal sealed class KestrelMtlsConfigurator(
         RemoteCertificateValidationCallback = (_, certificate, chain, _) => validator.Validate(certificate as X509Certificate2, chain),
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        // SslStream builds its own chain before our callback runs; without this policy that first build
+        // follows a client-supplied AIA URL (blind SSRF and a stall on every new connection).
+        CertificateChainPolicy = material.CreateClientChainPolicy(),
         ApplicationProtocols = [SslApplicationProtocol.Http2],
         AllowRenegotiation = false,
     };

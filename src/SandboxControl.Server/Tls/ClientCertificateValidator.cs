@@ -44,14 +44,10 @@ internal sealed class ClientCertificateValidator(TlsMaterial material, TimeProvi
         }
 
         using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        // Only our CAs: a certificate from a public CA or the system store never authenticates here.
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(material.ClientCertificateAuthorities);
-        // A client-supplied AIA URL must not make the server fetch anything (SSRF, handshake stalls).
-        policy.DisableCertificateDownloads = true;
-        // Revocation is our deny list, checked per call; online checks could hang every new connection.
-        policy.RevocationMode = X509RevocationMode.NoCheck;
+        // Only our CAs (never the system store); no downloads from client-supplied AIA URLs (SSRF,
+        // stalls); no online revocation — our deny list is checked per call instead.
+        var policy = material.CreateClientChainPolicy();
+        chain.ChainPolicy = policy;
         policy.ApplicationPolicy.Add(ClientAuth);
         policy.VerificationTime = time.GetUtcNow().UtcDateTime;
         policy.VerificationTimeIgnored = false;
@@ -66,17 +62,30 @@ internal sealed class ClientCertificateValidator(TlsMaterial material, TimeProvi
             }
         }
 
-        if (chain.Build(certificate))
+        try
         {
-            return null;
-        }
+            if (chain.Build(certificate))
+            {
+                return null;
+            }
 
-        var flags = X509ChainStatusFlags.NoError;
-        foreach (var status in chain.ChainStatus)
+            var flags = X509ChainStatusFlags.NoError;
+            foreach (var status in chain.ChainStatus)
+            {
+                flags |= status.Status;
+            }
+
+            return "chain validation failed: " + flags;
+        }
+        finally
         {
-            flags |= status.Status;
+            foreach (var element in chain.ChainElements)
+            {
+                if (!ReferenceEquals(element.Certificate, certificate) && !material.ClientCertificateAuthorities.Contains(element.Certificate))
+                {
+                    element.Certificate.Dispose();
+                }
+            }
         }
-
-        return "chain validation failed: " + flags;
     }
 }

@@ -36,6 +36,19 @@ internal sealed class TlsMaterial : IDisposable
 
     public X509Certificate2Collection ClientCertificateAuthorities { get; }
 
+    /// <summary>Our CAs only, no downloads, no online revocation. A fresh policy per use: it is mutable.</summary>
+    public X509ChainPolicy CreateClientChainPolicy()
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            DisableCertificateDownloads = true,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(ClientCertificateAuthorities);
+        return policy;
+    }
+
     public void Dispose()
     {
         ServerCertificate.Dispose();

@@ -14,19 +14,14 @@ public static class GrpcClients
             ConnectTimeout = TimeSpan.FromSeconds(10),
             SslOptions = new SslClientAuthenticationOptions
             {
-                // Always offer the given certificate, even one the server's CA list would not select.
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate!,
-                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+                // Always offer exactly the given certificate, even one the server's CA list would not
+                // select; offline, so the client never fetches its own chain from an AIA URL.
+                ClientCertificateContext = clientCertificate is null ? null : SslStreamCertificateContext.Create(clientCertificate, null, offline: true),
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                     certificate is X509Certificate2 server && ChainsTo(server, trustedCa)
                     && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
             },
         };
-        if (clientCertificate is null)
-        {
-            handler.SslOptions.LocalCertificateSelectionCallback = null;
-        }
-
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = handler,
