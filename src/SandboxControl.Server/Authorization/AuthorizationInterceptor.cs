@@ -19,6 +19,10 @@ internal sealed class AuthorizationInterceptor(
     TimeProvider time,
     ILogger<AuthorizationInterceptor> logger) : Interceptor
 {
+    // Same text for every authentication failure: the reason goes to the audit log only, so an old
+    // certificate cannot learn whether its sandbox id was deleted or reused.
+    private const string NotAccepted = "client certificate not accepted";
+
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -36,59 +40,77 @@ internal sealed class AuthorizationInterceptor(
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        var (access, caller) = AuthorizeStream(context);
-        return continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(access, caller, message)), context);
+        var stream = AuthorizeStream(context);
+        return continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(stream, message)), context);
     }
 
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        var (access, caller) = AuthorizeStream(context);
-        return continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(access, caller, message)), responseStream, context);
+        var stream = AuthorizeStream(context);
+        return continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(stream, message)), responseStream, context);
     }
 
     private void AuthorizeSingle(object request, ServerCallContext context)
     {
-        var (access, caller, granted) = AuthorizeMethod(context, access => access.ReadTarget(request));
-        var target = access.ReadTarget(request);
-        var decision = access.HasTarget ? AccessPolicy.DecideTarget(caller, target) : granted;
+        var call = AuthorizeMethod(context, access => access.ReadTarget(request));
+        var target = call.Access.ReadTarget(request);
+        var decision = call.Access.HasTarget ? AccessPolicy.DecideTarget(call.Caller, target) : call.Granted;
         // An allow is recorded with the reason the method was granted (role or self access).
-        Enforce(decision.Allowed ? granted : decision, caller, access.RpcName, target);
+        Enforce(decision.Allowed ? call.Granted : decision, call.Caller, call.Access.RpcName, target);
         if (logger.IsEnabled(LogLevel.Debug))
         {
             var body = SecretRedactor.Format((Google.Protobuf.IMessage)request);
-            Log.Request(logger, access.RpcName, body);
+            Log.Request(logger, call.Access.RpcName, body);
         }
 
-        context.UserState[CallerContext.Key] = caller;
+        Attach(context, call);
     }
 
-    private (MethodAccess Access, CallerIdentity Caller) AuthorizeStream(ServerCallContext context)
+    private AuthorizedCall AuthorizeStream(ServerCallContext context)
     {
-        var (access, caller, _) = AuthorizeMethod(context, _ => null);
+        var call = AuthorizeMethod(context, _ => null);
         // Targets are checked per message; this records that the stream itself was opened.
-        Record(caller, access.RpcName, null, AccessDecision.Allow("stream opened; targets checked per message"));
-        context.UserState[CallerContext.Key] = caller;
-        return (access, caller);
+        Record(call.Caller, call.Access.RpcName, null, AccessDecision.Allow(call.Granted.Reason + "; targets checked per message"));
+        Attach(context, call);
+        return call;
     }
 
-    private void AuthorizeMessage(MethodAccess access, CallerIdentity caller, object message)
+    private void AuthorizeMessage(AuthorizedCall call, object message)
     {
-        if (!access.HasTarget)
+        // The connection, certificate and sandbox may all have changed since the stream opened.
+        Revalidate(call);
+        if (!call.Access.HasTarget)
         {
             return;
         }
 
-        var target = access.ReadTarget(message);
-        var decision = AccessPolicy.DecideTarget(caller, target);
+        var target = call.Access.ReadTarget(message);
+        var decision = AccessPolicy.DecideTarget(call.Caller, target);
         // Allowed stream messages are not audited one by one: a log stream would flood the audit trail.
         if (!decision.Allowed)
         {
-            Enforce(decision, caller, access.RpcName, target);
+            Enforce(decision, call.Caller, call.Access.RpcName, target);
         }
     }
 
-    private (MethodAccess Access, CallerIdentity Caller, AccessDecision Granted) AuthorizeMethod(ServerCallContext context, Func<MethodAccess, string?> target)
+    private void Revalidate(AuthorizedCall call)
+    {
+        var now = authenticator.Revalidate(call.HttpContext, call.Authentication);
+        if (now.Caller is null)
+        {
+            Record(null, call.Access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, now.FailureReason!), now.SerialNumber);
+            throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
+        }
+    }
+
+    private void Attach(ServerCallContext context, AuthorizedCall call)
+    {
+        context.UserState[CallerContext.Key] = call.Caller;
+        context.UserState[CallerContext.RevalidateKey] = () => Revalidate(call);
+    }
+
+    private AuthorizedCall AuthorizeMethod(ServerCallContext context, Func<MethodAccess, string?> target)
     {
         var access = rules.Find(context.Method);
         if (access is null)
@@ -98,12 +120,13 @@ internal sealed class AuthorizationInterceptor(
             throw new RpcException(new Status(StatusCode.PermissionDenied, "no access rule for this RPC"));
         }
 
-        var authentication = authenticator.Authenticate(context.GetHttpContext());
+        var httpContext = context.GetHttpContext();
+        var authentication = authenticator.Authenticate(httpContext);
         if (authentication.Caller is not { } caller)
         {
             var denied = AccessDecision.Deny(StatusCode.Unauthenticated, authentication.FailureReason!);
             Record(null, access.RpcName, target(access), denied, authentication.SerialNumber);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "client certificate not accepted: " + authentication.FailureReason));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
         }
 
         var decision = policy.DecideMethod(caller, access);
@@ -112,7 +135,7 @@ internal sealed class AuthorizationInterceptor(
             Enforce(decision, caller, access.RpcName, target(access));
         }
 
-        return (access, caller, decision);
+        return new AuthorizedCall(access, caller, decision, authentication, httpContext);
     }
 
     private void Enforce(AccessDecision decision, CallerIdentity caller, string rpc, string? target)
@@ -149,4 +172,7 @@ internal sealed class AuthorizationInterceptor(
             throw new RpcException(new Status(StatusCode.Unavailable, "audit log unavailable"));
         }
     }
+
+    private sealed record AuthorizedCall(
+        MethodAccess Access, CallerIdentity Caller, AccessDecision Granted, AuthenticationResult Authentication, HttpContext HttpContext);
 }

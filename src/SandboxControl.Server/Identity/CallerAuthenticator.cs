@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 using SandboxControl.Server.Storage;
 
@@ -7,8 +7,8 @@ namespace SandboxControl.Server.Identity;
 
 /// <summary>
 /// Derives the caller from the connection's verified client certificate. The certificate is parsed once
-/// per connection; revocation, expiry and sandbox liveness are checked on every call, from memory,
-/// because a connection can outlive all three.
+/// per connection; revocation, expiry and sandbox liveness are checked on every call (and every stream
+/// message), from memory, because a connection can outlive all three.
 /// </summary>
 internal sealed class CallerAuthenticator(
     IOptions<IdentityOptions> options,
@@ -16,7 +16,7 @@ internal sealed class CallerAuthenticator(
     ISandboxStore store,
     TimeProvider time)
 {
-    private static readonly object CacheKey = new();
+    private readonly ConditionalWeakTable<X509Certificate2, CertificateIdentity> _identities = new();
     private readonly string _trustDomain = options.Value.TrustDomain;
 
     public AuthenticationResult Authenticate(HttpContext httpContext)
@@ -28,7 +28,7 @@ internal sealed class CallerAuthenticator(
             return AuthenticationResult.Fail(null, "no client certificate");
         }
 
-        var identity = GetOrParse(httpContext, certificate);
+        var identity = GetOrParse(certificate);
         if (identity.Caller is not { } caller)
         {
             return AuthenticationResult.Fail(identity.SerialNumber, identity.FailureReason!);
@@ -44,46 +44,49 @@ internal sealed class CallerAuthenticator(
             return AuthenticationResult.Fail(caller.SerialNumber, "certificate expired during the connection");
         }
 
-        if (caller.Kind == CallerKind.Sandbox)
+        if (caller.Kind != CallerKind.Sandbox)
         {
-            // A deleted sandbox's certificate, or one issued for an earlier sandbox of the same id, is dead.
-            if (store.GetSandboxCreatedAt(caller.Name) is not { } createdAt)
-            {
-                return AuthenticationResult.Fail(caller.SerialNumber, "sandbox does not exist");
-            }
-
-            if (caller.NotBefore < TruncateToSeconds(createdAt))
-            {
-                return AuthenticationResult.Fail(caller.SerialNumber, "certificate predates the sandbox");
-            }
+            return AuthenticationResult.Ok(caller, null);
         }
 
-        return AuthenticationResult.Ok(caller);
+        // A deleted sandbox's certificate, or one issued for an earlier sandbox of the same id, is dead.
+        if (store.GetSandboxCreatedAt(caller.Name) is not { } createdAt)
+        {
+            return AuthenticationResult.Fail(caller.SerialNumber, "sandbox does not exist");
+        }
+
+        if (caller.NotBefore < TruncateToSeconds(createdAt))
+        {
+            return AuthenticationResult.Fail(caller.SerialNumber, "certificate predates the sandbox");
+        }
+
+        return AuthenticationResult.Ok(caller, createdAt);
+    }
+
+    /// <summary>
+    /// Re-checks a long-lived call (stream) against what was true when it opened: the certificate may
+    /// have been revoked or have expired, and the sandbox deleted or even re-created for someone else.
+    /// </summary>
+    public AuthenticationResult Revalidate(HttpContext httpContext, AuthenticationResult opened)
+    {
+        var now = Authenticate(httpContext);
+        if (now.Caller is null)
+        {
+            return now;
+        }
+
+        return now.SandboxCreatedAt == opened.SandboxCreatedAt
+            ? now
+            : AuthenticationResult.Fail(now.SerialNumber, "sandbox was re-created while the call was open");
     }
 
     // X.509 validity has whole seconds; a certificate issued in the sandbox's creation second is its own.
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) =>
         new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), value.Offset);
 
-    private CertificateIdentity GetOrParse(HttpContext httpContext, X509Certificate2 certificate)
-    {
-        var items = httpContext.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is not null
-            && items.TryGetValue(CacheKey, out var cached)
-            && cached is CachedIdentity entry
-            && ReferenceEquals(entry.Certificate, certificate))
-        {
-            return entry.Identity;
-        }
+    // Keyed by the connection's certificate instance, which Kestrel keeps for the connection's lifetime:
+    // one parse per connection, and safe for concurrent HTTP/2 streams (the connection items are not).
+    private CertificateIdentity GetOrParse(X509Certificate2 certificate) =>
+        _identities.GetValue(certificate, parsed => CertificateIdentityReader.Read(parsed, _trustDomain));
 
-        var identity = CertificateIdentityReader.Read(certificate, _trustDomain);
-        if (items is not null)
-        {
-            items[CacheKey] = new CachedIdentity(certificate, identity);
-        }
-
-        return identity;
-    }
-
-    private sealed record CachedIdentity(X509Certificate2 Certificate, CertificateIdentity Identity);
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Storage;
 using SandboxControl.V1;
 
@@ -6,7 +7,8 @@ namespace SandboxControl.Server.Services;
 
 internal sealed partial class SandboxControlService
 {
-    private const int LogReadBatch = 500;
+    // Bounded in lines; with MaxLogMessageChars that bounds the memory a stalled follower pins.
+    private const int LogReadBatch = 100;
     private const int MaxSourceChars = 256;
 
     public override async Task<PushSandboxLogsResponse> PushSandboxLogs(IAsyncStreamReader<PushSandboxLogsRequest> requestStream, ServerCallContext context)
@@ -37,15 +39,25 @@ internal sealed partial class SandboxControlService
     public override async Task GetSandboxLogs(GetSandboxLogsRequest request, IServerStreamWriter<LogLine> responseStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
-        var since = request.Since?.ToDateTimeOffset();
+        var since = request.Since is null ? (DateTimeOffset?)null : ToDateTimeOffset(request.Since, "since");
         var after = request.AfterSequence;
-        if (!SandboxExists(request.SandboxId))
+        // Pin the incarnation: a sandbox deleted and re-created under this id is someone else's.
+        var followed = store.GetSandboxCreatedAt(request.SandboxId);
+        if (followed is null)
         {
             RpcErrors.NotFound(request.SandboxId);
         }
 
         while (true)
         {
+            // Checked before every read, not only after waiting: a follower that stalls the writer must
+            // not resume into a re-created sandbox's lines, or keep reading with a revoked certificate.
+            context.EnsureCallerStillValid();
+            if (store.GetSandboxCreatedAt(request.SandboxId) != followed)
+            {
+                RpcErrors.NotFoundWhat($"sandbox '{request.SandboxId}' was deleted");
+            }
+
             // Take the signal before reading, so a push between the read and the wait still wakes us.
             var changed = logFeed.NextChange(request.SandboxId);
             var lines = await store.ReadLogsAsync(request.SandboxId, after, since, LogReadBatch, cancellationToken).ConfigureAwait(false);
@@ -66,10 +78,18 @@ internal sealed partial class SandboxControlService
             }
 
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (!SandboxExists(request.SandboxId))
-            {
-                RpcErrors.NotFoundWhat($"sandbox '{request.SandboxId}' was deleted");
-            }
+        }
+    }
+
+    private static DateTimeOffset ToDateTimeOffset(Google.Protobuf.WellKnownTypes.Timestamp timestamp, string field)
+    {
+        try
+        {
+            return timestamp.ToDateTimeOffset();
+        }
+        catch (ArgumentException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field} is not a valid timestamp"));
         }
     }
 
@@ -97,6 +117,11 @@ internal sealed partial class SandboxControlService
             if (!Enum.IsDefined(line.Level))
             {
                 RpcErrors.InvalidArgument("unknown log level");
+            }
+
+            if (line.Timestamp is not null)
+            {
+                _ = ToDateTimeOffset(line.Timestamp, "timestamp");
             }
 
             lines.Add(line.ToRecord(receivedAt));

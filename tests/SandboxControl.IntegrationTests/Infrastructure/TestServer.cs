@@ -1,6 +1,7 @@
 extern alias server;
 
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -101,6 +102,31 @@ public sealed class TestServer : IAsyncDisposable
         await SandboxControlApp.StartAsync(app, timeout.Token);
         return new TestServer(app, pki, dataDirectory, logs);
     }
+
+    /// <summary>The audit file's events so far, parsed.</summary>
+    public IReadOnlyList<JsonElement> AuditEvents()
+    {
+        if (!File.Exists(AuditPath))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(AuditPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var events = new List<JsonElement>();
+        while (reader.ReadLine() is { } line)
+        {
+            events.Add(JsonDocument.Parse(line).RootElement.Clone());
+        }
+
+        return events;
+    }
+
+    /// <summary>The reason of the last audited denial for a certificate serial (callers only see a fixed message).</summary>
+    public string? LastDenialReason(string serialNumber) => AuditEvents()
+        .LastOrDefault(e => !e.GetProperty("allowed").GetBoolean() && e.GetProperty("certificateSerial").GetString() == serialNumber) is { ValueKind: JsonValueKind.Object } denial
+            ? denial.GetProperty("reason").GetString()
+            : null;
 
     public GrpcChannel Channel(X509Certificate2? clientCertificate)
     {
