@@ -45,7 +45,18 @@ public sealed class ReincarnationTests(ServerFixture fixture) : IClassFixture<Se
         var oldTenant = await Server.CreateSandboxAsync(id, "old");
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var follow = oldTenant.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id, Follow = true }, cancellationToken: cancel.Token);
+        // The stream is established (and authorized) before the sandbox changes hands.
+        using (var mark = oldTenant.PushSandboxLogs())
+        {
+            await mark.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { SandboxIsolationTests.Line("old-tenant-marker") } });
+            await mark.RequestStream.CompleteAsync();
+            await mark;
+        }
+
+        Assert.True(await follow.ResponseStream.MoveNext(cancel.Token));
+        Assert.Equal("old-tenant-marker", follow.ResponseStream.Current.Message);
         var received = new List<string>();
+        var newTenant = await RecreateAsync(id);
         var reading = Task.Run(async () =>
         {
             await foreach (var line in follow.ResponseStream.ReadAllAsync(cancel.Token))
@@ -54,7 +65,6 @@ public sealed class ReincarnationTests(ServerFixture fixture) : IClassFixture<Se
             }
         });
 
-        var newTenant = await RecreateAsync(id);
         using (var push = newTenant.PushSandboxLogs())
         {
             await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { SandboxIsolationTests.Line("NEW-TENANT-SECRET") } });
