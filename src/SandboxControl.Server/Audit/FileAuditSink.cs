@@ -14,7 +14,7 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
 
     public FileAuditSink(IOptions<AuditOptions> options)
     {
-        var path = options.Value.Path!;
+        var path = options.Value.Path;
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {

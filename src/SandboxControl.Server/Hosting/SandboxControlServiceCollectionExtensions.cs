@@ -1,11 +1,11 @@
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Identity;
 using SandboxControl.Server.Issuance;
-using SandboxControl.Server.Secrets;
 using SandboxControl.Server.Services;
 using SandboxControl.Server.Storage;
 using SandboxControl.Server.Tls;
@@ -21,17 +21,17 @@ internal static class SandboxControlServiceCollectionExtensions
 {
     public static IServiceCollection AddSandboxControl(this IServiceCollection services)
     {
-        services.TryAddSingletonTimeProvider();
+        services.TryAddSingleton(TimeProvider.System);
         AddValidatedOptions<ServerOptions, ServerOptionsValidator>(services, ServerOptions.SectionName);
         AddValidatedOptions<TlsOptions, TlsOptionsValidator>(services, TlsOptions.SectionName);
         AddValidatedOptions<IdentityOptions, IdentityOptionsValidator>(services, IdentityOptions.SectionName);
         AddValidatedOptions<AuthorizationOptions, AuthorizationOptionsValidator>(services, AuthorizationOptions.SectionName);
         AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(services, LimitsOptions.SectionName);
         AddValidatedOptions<IssuanceOptions, IssuanceOptionsValidator>(services, IssuanceOptions.SectionName);
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
+        AddValidatedOptions<AuditOptions, AuditOptionsValidator>(services, AuditOptions.SectionName);
 
+        // Storage registers the secrets protector it encrypts credentials with.
         services.AddSandboxStorage();
-        services.AddSandboxSecrets();
 
         services.AddSingleton<TlsMaterial>();
         services.AddSingleton<ClientCertificateValidator>();
@@ -43,12 +43,11 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton(_ => AccessRuleTable.Build(SandboxControlReflection.Descriptor.Services));
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<AuthorizationInterceptor>();
-        services.AddSingleton<IAuditSink>(provider =>
-            string.IsNullOrEmpty(provider.GetRequiredService<IOptions<AuditOptions>>().Value.Path)
-                ? ActivatorUtilities.CreateInstance<LoggerAuditSink>(provider)
-                : ActivatorUtilities.CreateInstance<FileAuditSink>(provider));
+        services.AddSingleton<IAuditSink, FileAuditSink>();
 
         services.AddSingleton<LogFeed>();
+        services.AddSingleton<FollowStreamLimiter>();
+        services.AddSingleton<SandboxIdReuseGuard>();
         services.AddSingleton<SandboxCertificateIssuer>();
         services.AddGrpc(options =>
         {
@@ -60,14 +59,6 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddOptions<GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
         return services;
-    }
-
-    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(descriptor => descriptor.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
-        }
     }
 
     private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, string section)

@@ -36,18 +36,25 @@ internal sealed class CertificateDenyList
         try
         {
             var info = new FileInfo(_path);
-            var version = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
+            // A deleted or unreadable list must not silently un-revoke every certificate: keep the last one.
+            if (!info.Exists)
+            {
+                Log.DenyListMissing(_logger, _path);
+                return;
+            }
+
+            var version = (info.LastWriteTimeUtc, info.Length);
             if (version == _loadedVersion)
             {
                 return;
             }
 
-            var serials = info.Exists ? Parse(File.ReadAllLines(_path)) : FrozenSet<string>.Empty;
+            var serials = Parse(File.ReadAllLines(_path));
             _serials = serials;
             _loadedVersion = version;
             Log.DenyListLoaded(_logger, serials.Count);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Log.DenyListReadFailed(_logger, ex);
         }

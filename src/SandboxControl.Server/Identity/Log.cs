@@ -7,4 +7,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Certificate deny list could not be read; keeping the previous list")]
     public static partial void DenyListReadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Certificate deny list {Path} is missing; keeping the previous list")]
+    public static partial void DenyListMissing(ILogger logger, string path);
 }

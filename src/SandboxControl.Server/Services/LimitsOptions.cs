@@ -22,4 +22,7 @@ internal sealed class LimitsOptions
 
     /// <summary>Longest provider environment value, in characters. Default 32768.</summary>
     public int MaxEnvironmentValueChars { get; set; } = 32 * 1024;
+
+    /// <summary>Most concurrent GetSandboxLogs follow streams per caller identity. Default 8.</summary>
+    public int MaxFollowStreamsPerCaller { get; set; } = 8;
 }

@@ -13,6 +13,7 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         Positive(failures, nameof(options.MaxLogMessageChars), options.MaxLogMessageChars);
         Positive(failures, nameof(options.MaxEnvironmentVariables), options.MaxEnvironmentVariables);
         Positive(failures, nameof(options.MaxEnvironmentValueChars), options.MaxEnvironmentValueChars);
+        Positive(failures, nameof(options.MaxFollowStreamsPerCaller), options.MaxFollowStreamsPerCaller);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

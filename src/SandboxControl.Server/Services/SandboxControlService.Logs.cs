@@ -48,6 +48,7 @@ internal sealed partial class SandboxControlService
             RpcErrors.NotFound(request.SandboxId);
         }
 
+        using var lease = request.Follow ? followLimiter.Acquire(context.GetCaller().ToString()) : null;
         while (true)
         {
             // Checked before every read, not only after waiting: a follower that stalls the writer must

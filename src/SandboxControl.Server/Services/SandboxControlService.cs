@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Identity;
 using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Storage;
 
@@ -13,6 +14,8 @@ internal sealed partial class SandboxControlService(
     ISandboxStore store,
     LogFeed logFeed,
     SandboxCertificateIssuer issuer,
+    SandboxIdReuseGuard reuseGuard,
+    FollowStreamLimiter followLimiter,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
     ILogger<SandboxControlService> logger) : V1.SandboxControl.SandboxControlBase

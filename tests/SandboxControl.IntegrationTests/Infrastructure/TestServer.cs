@@ -148,6 +148,24 @@ public sealed class TestServer : IAsyncDisposable
         return Client(Pki.Sandbox(id));
     }
 
+    /// <summary>Deletes and re-creates a sandbox, waiting out the same-second re-creation guard.</summary>
+    public async Task RecreateSandboxAsync(string id, string policy)
+    {
+        await Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = policy });
+                return;
+            }
+            catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unavailable && attempt < 30)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         lock (_channels)

@@ -104,6 +104,36 @@ public sealed class LogStreamingTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Empty(lines);
     }
 
+    [Fact]
+    public async Task GetSandboxLogs_MoreFollowStreamsThanAllowed_ResourceExhaustedOthersUnaffected()
+    {
+        var id = "many-follow-" + Guid.NewGuid().ToString("N")[..8];
+        var sandbox = await Server.CreateSandboxAsync(id, "p");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var open = new List<AsyncServerStreamingCall<LogLine>>();
+        await PushAsync(sandbox, id, "ready");
+        for (var i = 0; i < 8; i++)
+        {
+            var call = sandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id, Follow = true }, cancellationToken: cancel.Token);
+            Assert.True(await call.ResponseStream.MoveNext(cancel.Token));
+            open.Add(call);
+        }
+
+        using var ninth = sandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id, Follow = true }, cancellationToken: cancel.Token);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => ninth.ResponseStream.MoveNext(cancel.Token));
+
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        var other = "other-follow-" + Guid.NewGuid().ToString("N")[..8];
+        var otherSandbox = await Server.CreateSandboxAsync(other, "p");
+        await PushAsync(otherSandbox, other, "fine");
+        using var otherFollow = otherSandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = other, Follow = true }, cancellationToken: cancel.Token);
+        Assert.True(await otherFollow.ResponseStream.MoveNext(cancel.Token));
+        foreach (var call in open)
+        {
+            call.Dispose();
+        }
+    }
+
     private static async Task PushAsync(V1.SandboxControl.SandboxControlClient client, string id, params string[] messages)
     {
         using var push = client.PushSandboxLogs();

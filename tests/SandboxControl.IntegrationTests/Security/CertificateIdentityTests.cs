@@ -71,12 +71,35 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
         // Issued a minute before the sandbox (re)appears, as a certificate of an earlier sandbox of this id would be.
         var old = Leaf([Spiffe(id)], DateTimeOffset.UtcNow.AddMinutes(-1));
         await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = Policy });
-        await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
-        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = Policy });
+        await Server.RecreateSandboxAsync(id, Policy);
 
         await AssertUnauthenticatedAsync(id, old, "certificate predates the sandbox");
         var fresh = Server.Client(Server.Pki.Sandbox(id));
         Assert.Equal(Policy, (await fresh.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
+    }
+
+    [Fact]
+    public async Task RecreateInSameSecondAsDelete_Unavailable()
+    {
+        // A certificate issued to the old sandbox in the deletion's second would otherwise pass for the new one.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var id = await NewSandboxAsync();
+            var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
+            try
+            {
+                await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id });
+                Assert.NotEqual(before, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            }
+            catch (RpcException ex)
+            {
+                Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+                return;
+            }
+        }
+
+        Assert.Fail("delete and create never fell in the same second");
     }
 
     private static string Spiffe(string id) => SpiffeIds.ForSandbox(TestPki.TrustDomain, id);

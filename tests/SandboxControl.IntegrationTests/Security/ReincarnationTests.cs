@@ -79,9 +79,7 @@ public sealed class ReincarnationTests(ServerFixture fixture) : IClassFixture<Se
 
     private async Task<V1.SandboxControl.SandboxControlClient> RecreateAsync(string id)
     {
-        // No pause: within the same second the old certificate still passes the NotBefore check, so
-        // only the stream's pinned incarnation can tell the two sandboxes apart.
-        await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
-        return await Server.CreateSandboxAsync(id, "new");
+        await Server.RecreateSandboxAsync(id, "new");
+        return Server.Client(Server.Pki.Sandbox(id));
     }
 }

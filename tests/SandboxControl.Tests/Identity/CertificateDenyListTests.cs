@@ -14,4 +14,19 @@ public sealed class CertificateDenyListTests
         Assert.Contains("FF01", (IReadOnlySet<string>)serials);
         Assert.Equal(2, serials.Count);
     }
+
+    [Fact]
+    public void Refresh_FileDeleted_KeepsPreviousList()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "deny-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(path, "ABCDEF\n");
+        var options = Microsoft.Extensions.Options.Options.Create(new IdentityOptions { TrustDomain = "t", DenyListPath = path });
+        var list = new CertificateDenyList(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<CertificateDenyList>.Instance);
+        Assert.True(list.IsDenied("ABCDEF"));
+
+        File.Delete(path);
+        list.Refresh();
+
+        Assert.True(list.IsDenied("ABCDEF"));
+    }
 }

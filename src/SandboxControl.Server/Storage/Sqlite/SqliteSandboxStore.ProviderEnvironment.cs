@@ -19,11 +19,17 @@ internal sealed partial class SqliteSandboxStore
             sorted[name] = value;
         }
 
+        if (GetSandboxCreatedAt(sandboxId) is not { } createdAt)
+        {
+            return false;
+        }
+
+        var createdAtMs = createdAt.ToUnixTimeMilliseconds();
         var plaintext = JsonSerializer.SerializeToUtf8Bytes(sorted, ProviderEnvironmentJsonContext.Default.SortedDictionaryStringString);
         byte[] blob;
         try
         {
-            blob = _protector.Protect(plaintext, ProviderEnvironmentAssociatedData(sandboxId));
+            blob = _protector.Protect(plaintext, ProviderEnvironmentAssociatedData(sandboxId, createdAtMs));
         }
         finally
         {
@@ -39,11 +45,12 @@ internal sealed partial class SqliteSandboxStore
                     transaction,
                     """
                     INSERT INTO provider_env (sandbox_id, blob, updated_at)
-                    SELECT id, $blob, $now FROM sandboxes WHERE id = $id
+                    SELECT id, $blob, $now FROM sandboxes WHERE id = $id AND created_at = $created
                     ON CONFLICT (sandbox_id) DO UPDATE SET blob = excluded.blob, updated_at = excluded.updated_at;
                     """);
                 upsert.Parameters.AddWithValue("$id", sandboxId);
                 upsert.Parameters.AddWithValue("$blob", blob);
+                upsert.Parameters.AddWithValue("$created", createdAtMs);
                 upsert.Parameters.AddWithValue("$now", UnixMsNow());
                 return await upsert.ExecuteNonQueryAsync(cancellationToken) > 0;
             },
@@ -56,11 +63,12 @@ internal sealed partial class SqliteSandboxStore
         ArgumentNullException.ThrowIfNull(sandboxId);
 
         byte[]? blob;
+        long createdAtMs;
         await using (var connection = await OpenAsync(cancellationToken))
         await using (var query = Command(
             connection,
             null,
-            "SELECT e.blob FROM sandboxes s LEFT JOIN provider_env e ON e.sandbox_id = s.id WHERE s.id = $id;"))
+            "SELECT e.blob, s.created_at FROM sandboxes s LEFT JOIN provider_env e ON e.sandbox_id = s.id WHERE s.id = $id;"))
         {
             query.Parameters.AddWithValue("$id", sandboxId);
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
@@ -70,6 +78,7 @@ internal sealed partial class SqliteSandboxStore
             }
 
             blob = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
+            createdAtMs = reader.GetInt64(1);
         }
 
         if (blob is null)
@@ -80,7 +89,7 @@ internal sealed partial class SqliteSandboxStore
         byte[] plaintext;
         try
         {
-            plaintext = _protector.Unprotect(blob, ProviderEnvironmentAssociatedData(sandboxId));
+            plaintext = _protector.Unprotect(blob, ProviderEnvironmentAssociatedData(sandboxId, createdAtMs));
         }
         catch (SecretDecryptionException)
         {
@@ -101,6 +110,8 @@ internal sealed partial class SqliteSandboxStore
         }
     }
 
-    // Binds the ciphertext to its sandbox: a blob copied into another sandbox's row fails to decrypt.
-    private static string ProviderEnvironmentAssociatedData(string sandboxId) => "provider-env:" + sandboxId;
+    // Binds the ciphertext to one incarnation of one sandbox: a blob copied into another sandbox's row,
+    // or restored into a re-created sandbox of the same id, fails to decrypt.
+    private static string ProviderEnvironmentAssociatedData(string sandboxId, long createdAtMs) =>
+        "provider-env:" + sandboxId + ":" + createdAtMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
