@@ -15,6 +15,7 @@ internal sealed class AuthorizationInterceptor(
     AccessRuleTable rules,
     CallerAuthenticator authenticator,
     AccessPolicy policy,
+    CallerRateLimiter rateLimiter,
     IAuditSink audit,
     TimeProvider time,
     ILogger<AuthorizationInterceptor> logger) : Interceptor
@@ -127,6 +128,11 @@ internal sealed class AuthorizationInterceptor(
             var denied = AccessDecision.Deny(StatusCode.Unauthenticated, authentication.FailureReason!);
             Record(null, access.RpcName, target(access), denied, authentication.SerialNumber);
             throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
+        }
+
+        if (!rateLimiter.TryAcquire(caller))
+        {
+            Enforce(AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller"), caller, access.RpcName, target(access));
         }
 
         var decision = policy.DecideMethod(caller, access);

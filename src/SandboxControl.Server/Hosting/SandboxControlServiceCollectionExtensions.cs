@@ -27,6 +27,7 @@ internal static class SandboxControlServiceCollectionExtensions
         AddValidatedOptions<IdentityOptions, IdentityOptionsValidator>(services, IdentityOptions.SectionName);
         AddValidatedOptions<AuthorizationOptions, AuthorizationOptionsValidator>(services, AuthorizationOptions.SectionName);
         AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(services, LimitsOptions.SectionName);
+        AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
         AddValidatedOptions<IssuanceOptions, IssuanceOptionsValidator>(services, IssuanceOptions.SectionName);
         AddValidatedOptions<AuditOptions, AuditOptionsValidator>(services, AuditOptions.SectionName);
 
@@ -42,6 +43,7 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton(_ => AccessRuleTable.Build(SandboxControlReflection.Descriptor.Services));
         services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();
         services.AddSingleton<IAuditSink, FileAuditSink>();
 

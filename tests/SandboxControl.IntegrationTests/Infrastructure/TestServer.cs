@@ -84,6 +84,9 @@ public sealed class TestServer : IAsyncDisposable
             ["Identity:DenyListPath"] = denyListPath,
             ["Issuance:CaCertificatePath"] = pki.CaPath,
             ["Issuance:CaKeyPath"] = pki.CaKeyPath,
+            // Generous by default so parallel tests never trip it; RateLimitTests sets its own.
+            ["RateLimit:PermitsPerSecond"] = "10000",
+            ["RateLimit:Burst"] = "10000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
