@@ -60,7 +60,7 @@ internal static class LogsCommand
 
     /// <summary>One line per entry; the sandbox wrote source and message, so they are escaped.</summary>
     private static string Format(LogLine line) =>
-        string.Join(' ', Timestamps.Format(line.Timestamp), line.Level.ToString(), TextSanitizer.Clean(line.Source), TextSanitizer.Clean(line.Message));
+        string.Join(' ', Timestamps.Format(line.Timestamp), ProtoEnums.Name(line.Level), TextSanitizer.Clean(line.Source), TextSanitizer.Clean(line.Message));
 
     private static bool IsCancellation(Exception exception) =>
         exception is OperationCanceledException || exception is RpcException { StatusCode: StatusCode.Cancelled };

@@ -98,7 +98,7 @@ internal static class PolicyCommands
                 history.Policies.Select(entry => (IReadOnlyList<string>)
                 [
                     Number(entry.Policy.Version),
-                    entry.Status.ToString(),
+                    ProtoEnums.Name(entry.Status),
                     Timestamps.Format(entry.Policy.CreatedAt),
                     entry.Policy.CreatedBy,
                     Number(System.Text.Encoding.UTF8.GetByteCount(entry.Policy.Document)),

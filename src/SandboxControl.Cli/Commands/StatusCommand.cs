@@ -22,7 +22,7 @@ internal static class StatusCommand
                 [[
                     report.SandboxId,
                     report.Version.ToString(CultureInfo.InvariantCulture),
-                    report.Status.ToString(),
+                    ProtoEnums.Name(report.Status),
                     report.ActiveVersion.ToString(CultureInfo.InvariantCulture),
                     Timestamps.Format(report.ReportedAt),
                     report.Message,
