@@ -20,6 +20,8 @@ public sealed class ReincarnationTests(ServerFixture fixture) : IClassFixture<Se
         var oldTenant = await Server.CreateSandboxAsync(id, "old");
         using var push = oldTenant.PushSandboxLogs();
         await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { SandboxIsolationTests.Line("old-tenant-line") } });
+        // The stream is open and in use (its first line stored) before the sandbox changes hands.
+        await WaitForLineAsync(id, "old-tenant-line");
         await RecreateAsync(id);
 
         try
@@ -75,6 +77,22 @@ public sealed class ReincarnationTests(ServerFixture fixture) : IClassFixture<Se
         var ex = await Assert.ThrowsAsync<RpcException>(() => reading);
         Assert.True(ex.StatusCode is StatusCode.NotFound or StatusCode.Unauthenticated, ex.Status.ToString());
         Assert.DoesNotContain("NEW-TENANT-SECRET", received);
+    }
+
+    private async Task WaitForLineAsync(string id, string message)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var lines = await SandboxIsolationTests.ReadAllAsync(Server.Admin.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id }));
+            if (lines.Any(line => line.Message == message))
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail($"line '{message}' never stored");
     }
 
     private async Task<V1.SandboxControl.SandboxControlClient> RecreateAsync(string id)
