@@ -54,6 +54,16 @@ public static class PemFiles
         using AsymmetricAlgorithm key = (AsymmetricAlgorithm?)certificateWithKey.GetECDsaPrivateKey()
             ?? certificateWithKey.GetRSAPrivateKey()
             ?? throw new ArgumentException("The certificate's private key is neither ECDSA nor RSA.", nameof(certificateWithKey));
+        WritePrivateKey(path, key);
+    }
+
+    /// <summary>Writes a private key as unencrypted PKCS#8 PEM into a file created with mode 0600 (replacing any older file).</summary>
+    /// <param name="path">Destination; its directory must exist.</param>
+    /// <param name="key">An ECDSA or RSA key with its private part.</param>
+    public static void WritePrivateKey(string path, AsymmetricAlgorithm key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(key);
         var der = key.ExportPkcs8PrivateKey();
         var pem = PemEncoding.Write("PRIVATE KEY", der);
         var bytes = new byte[pem.Length + 1];

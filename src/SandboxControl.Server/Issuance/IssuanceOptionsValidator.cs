@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Hosting;
 
 namespace SandboxControl.Server.Issuance;
 
 internal sealed class IssuanceOptionsValidator : IValidateOptions<IssuanceOptions>
 {
-    private const UnixFileMode GroupOrOther =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-
     public ValidateOptionsResult Validate(string? name, IssuanceOptions options)
     {
         var hasCertificate = !string.IsNullOrEmpty(options.CaCertificatePath);
@@ -31,7 +29,7 @@ internal sealed class IssuanceOptionsValidator : IValidateOptions<IssuanceOption
         {
             failures.Add($"Issuance:CaKeyPath file '{options.CaKeyPath}' does not exist.");
         }
-        else if (hasKey && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(options.CaKeyPath!) & GroupOrOther) != 0)
+        else if (hasKey && FilePermissions.IsExposed(options.CaKeyPath!))
         {
             failures.Add($"Issuance:CaKeyPath '{options.CaKeyPath}' is readable by group or others; chmod 600 it.");
         }

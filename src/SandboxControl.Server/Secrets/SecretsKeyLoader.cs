@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
+using SandboxControl.Server.Hosting;
 
 namespace SandboxControl.Server.Secrets;
 
@@ -14,10 +15,6 @@ internal static class SecretsKeyLoader
 {
     // A base64 key is 44 characters; anything much larger is not a key file.
     private const int MaxKeyFileBytes = 1024;
-
-    private const UnixFileMode GroupOrOtherAccess =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     /// <summary>Loads the key or throws <see cref="InvalidOperationException"/> with a one-line reason.</summary>
     public static byte[] Load(SecretsOptions options)
@@ -59,9 +56,9 @@ internal static class SecretsKeyLoader
             {
                 // Stops other local users (or a compromised co-located process) from reading the credential key.
                 // Checked on the open handle, so the file checked is the file read.
-                var mode = File.GetUnixFileMode(stream.SafeFileHandle);
-                if ((mode & GroupOrOtherAccess) != 0)
+                if (FilePermissions.IsExposed(stream.SafeFileHandle))
                 {
+                    var mode = File.GetUnixFileMode(stream.SafeFileHandle);
                     error = $"Secrets:KeyPath '{path}' is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); run chmod 600 on it.";
                     return false;
                 }

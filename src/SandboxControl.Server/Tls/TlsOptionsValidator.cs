@@ -1,15 +1,13 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Hosting;
 
 namespace SandboxControl.Server.Tls;
 
 /// <summary>Refuses to start with TLS material that is missing, unreadable, mismatched or exposed.</summary>
 internal sealed class TlsOptionsValidator : IValidateOptions<TlsOptions>
 {
-    private const UnixFileMode GroupOrOther =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-
     public ValidateOptionsResult Validate(string? name, TlsOptions options)
     {
         List<string> failures = [];
@@ -21,7 +19,7 @@ internal sealed class TlsOptionsValidator : IValidateOptions<TlsOptions>
             return ValidateOptionsResult.Fail(failures);
         }
 
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(options.ServerKeyPath) & GroupOrOther) != 0)
+        if (FilePermissions.IsExposed(options.ServerKeyPath))
         {
             failures.Add($"Tls:ServerKeyPath '{options.ServerKeyPath}' is readable by group or others; chmod 600 it.");
         }

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using SandboxControl.Cli.Certificates;
 using SandboxControl.Cli.Output;
+using SandboxControl.Pki;
 
 namespace SandboxControl.Cli.Commands.Certs;
 
@@ -37,7 +38,7 @@ internal static partial class RequestCommand
             // The server decides the SAN, EKU and lifetime; the CSR only proves possession of the key.
             var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
             var csrPem = request.CreateSigningRequestPem();
-            PrivateKeyFile.Write(keyPath, key);
+            PemFiles.WritePrivateKey(keyPath, key);
             await OutputFiles.WriteTextAsync(csrPath, csrPem + "\n", cancellationToken);
             await context.WriteFieldsAsync(
                 new ResultField("private key", "privateKey", keyPath),
