@@ -15,9 +15,12 @@ internal sealed class AccessPolicy(IOptions<AuthorizationOptions> options)
     {
         if (caller.Kind == CallerKind.Sandbox)
         {
-            return access.Sandbox == SandboxAccess.Types.Level.Self
-                ? AccessDecision.Allow("sandbox self access")
-                : AccessDecision.Deny(StatusCode.PermissionDenied, "this RPC is not available to sandboxes");
+            return access.Sandbox switch
+            {
+                SandboxAccess.Types.Level.Self => AccessDecision.Allow("sandbox self access"),
+                SandboxAccess.Types.Level.Any => AccessDecision.Allow("any authenticated sandbox"),
+                _ => AccessDecision.Deny(StatusCode.PermissionDenied, "this RPC is not available to sandboxes"),
+            };
         }
 
         if (!_roles.TryGetValue(caller.Name, out var role))

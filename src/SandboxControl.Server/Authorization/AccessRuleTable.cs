@@ -44,7 +44,7 @@ internal sealed class AccessRuleTable
             foreach (var method in service.Methods)
             {
                 var fullMethod = "/" + service.FullName + "/" + method.Name;
-                var rule = DescriptorOptions.GetAccessRule(method);
+                var rule = DescriptorOptions.GetAccessRule(method) ?? BuiltInAccessRules.Find(service);
                 if (rule is null)
                 {
                     problems.Add($"{fullMethod} has no (sandboxcontrol.v1.access) rule");
@@ -68,6 +68,13 @@ internal sealed class AccessRuleTable
                 if (rule.Sandbox == SandboxAccess.Types.Level.Self && field is null)
                 {
                     problems.Add($"{fullMethod} allows sandbox SELF but its request has no {SandboxIdField}");
+                    continue;
+                }
+
+                // ANY skips the target check, so it must never guard an RPC about a particular sandbox.
+                if (rule.Sandbox == SandboxAccess.Types.Level.Any && field is not null)
+                {
+                    problems.Add($"{fullMethod} allows sandbox ANY but its request names a sandbox ({SandboxIdField})");
                     continue;
                 }
 

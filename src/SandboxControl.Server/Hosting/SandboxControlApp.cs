@@ -21,6 +21,9 @@ internal static class SandboxControlApp
     {
         var app = builder.Build();
         app.MapGrpcService<SandboxControlService>();
+        // Both behind mTLS and the interceptor like every RPC (rules in BuiltInAccessRules).
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         // Fail closed: a mapped RPC without an access rule stops the server before the port opens.
         EndpointRuleCoverage.Verify(((IEndpointRouteBuilder)app).DataSources, app.Services.GetRequiredService<AccessRuleTable>());
         return app;

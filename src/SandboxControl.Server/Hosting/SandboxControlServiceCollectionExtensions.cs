@@ -41,7 +41,7 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<CertificateDenyList>();
         services.AddHostedService<DenyListWatcher>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(_ => AccessRuleTable.Build(SandboxControlReflection.Descriptor.Services));
+        services.AddSingleton(_ => AccessRuleTable.Build([.. SandboxControlReflection.Descriptor.Services, .. BuiltInAccessRules.Services]));
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();
@@ -58,6 +58,8 @@ internal static class SandboxControlServiceCollectionExtensions
             // No catch-all endpoint for unknown services: only services with access rules are routed.
             options.IgnoreUnknownServices = true;
         });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddOptions<GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
         return services;

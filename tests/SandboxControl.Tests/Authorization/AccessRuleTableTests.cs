@@ -15,7 +15,8 @@ public sealed class AccessRuleTableTests
         Assert.Contains("/sandboxcontrol.testing.Unruled/Forgotten has no (sandboxcontrol.v1.access) rule", ex.Problems);
         Assert.Contains("/sandboxcontrol.testing.Unruled/HalfRuled must set both sandbox and operator access", ex.Problems);
         Assert.Contains("/sandboxcontrol.testing.Unruled/SelfWithoutTarget allows sandbox SELF but its request has no sandbox_id", ex.Problems);
-        Assert.Equal(3, ex.Problems.Count);
+        Assert.Contains("/sandboxcontrol.testing.Unruled/AnyWithTarget allows sandbox ANY but its request names a sandbox (sandbox_id)", ex.Problems);
+        Assert.Equal(4, ex.Problems.Count);
     }
 
     [Fact]
