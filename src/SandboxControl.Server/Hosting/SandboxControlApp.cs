@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.DevMode;
@@ -32,6 +33,8 @@ internal static class SandboxControlApp
     /// <summary>Prepares the store (and dev-mode data), then opens the port.</summary>
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        // Every option validated first, all problems at once, before anything touches a file or a port.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         // Open the audit sink now: an unwritable audit file stops the server before the port opens.
         _ = app.Services.GetRequiredService<IAuditSink>();
         await app.Services.GetRequiredService<ISandboxStore>().InitializeAsync(cancellationToken).ConfigureAwait(false);

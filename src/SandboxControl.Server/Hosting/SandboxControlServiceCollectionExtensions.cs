@@ -37,6 +37,7 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<TlsMaterial>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelMtlsConfigurator>();
+        services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
 
         services.AddSingleton<CertificateDenyList>();
         services.AddHostedService<DenyListWatcher>();

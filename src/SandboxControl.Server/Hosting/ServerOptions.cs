@@ -10,4 +10,10 @@ internal sealed class ServerOptions
 
     /// <summary>TCP port. Default 7443; 0 picks a free port (tests).</summary>
     public int Port { get; set; } = 7443;
+
+    /// <summary>
+    /// On SIGTERM: how long in-flight calls may take to finish after the port stops accepting.
+    /// Log follow streams end at once with OK. Default 15 seconds.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -18,6 +18,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add("Server:Port must be between 0 and 65535.");
         }
 
+        if (options.ShutdownTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Server:ShutdownTimeout must be positive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

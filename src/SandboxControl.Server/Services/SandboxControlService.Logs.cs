@@ -49,6 +49,8 @@ internal sealed partial class SandboxControlService
         }
 
         using var lease = request.Follow ? followLimiter.Acquire(context.GetCaller().ToString()) : null;
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stoppingRegistration = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         while (true)
         {
             // Checked before every read, not only after waiting: a follower that stalls the writer must
@@ -78,7 +80,12 @@ internal sealed partial class SandboxControlService
                 return;
             }
 
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // On shutdown, end follow streams with OK instead of holding the host until its timeout.
+            await Task.WhenAny(changed, stopping.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 

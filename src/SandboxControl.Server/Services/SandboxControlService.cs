@@ -17,6 +17,7 @@ internal sealed partial class SandboxControlService(
     SandboxIdReuseGuard reuseGuard,
     FollowStreamLimiter followLimiter,
     IOptions<LimitsOptions> limits,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<SandboxControlService> logger) : V1.SandboxControl.SandboxControlBase
 {

@@ -56,6 +56,22 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(
         TestPki pki, string dataDirectory, IDictionary<string, string>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
+        var args = await ArgumentsAsync(pki, dataDirectory, settings);
+        var builder = SandboxControlApp.CreateBuilder(args);
+        var logs = new CapturedLogs();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
+        configureServices?.Invoke(builder.Services);
+        var app = SandboxControlApp.Build(builder);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await SandboxControlApp.StartAsync(app, timeout.Token);
+        return new TestServer(app, pki, dataDirectory, logs);
+    }
+
+    /// <summary>The server's configuration as command-line arguments: for this in-process host or a child process.</summary>
+    public static async Task<string[]> ArgumentsAsync(TestPki pki, string dataDirectory, IDictionary<string, string>? settings = null)
+    {
         var keyPath = Path.Combine(dataDirectory, "secrets.key");
         if (!File.Exists(keyPath))
         {
@@ -93,17 +109,7 @@ public sealed class TestServer : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var args = configuration.Select(pair => $"--{pair.Key}={pair.Value}").ToArray();
-        var builder = SandboxControlApp.CreateBuilder(args);
-        var logs = new CapturedLogs();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(logs);
-        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
-        configureServices?.Invoke(builder.Services);
-        var app = SandboxControlApp.Build(builder);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await SandboxControlApp.StartAsync(app, timeout.Token);
-        return new TestServer(app, pki, dataDirectory, logs);
+        return [.. configuration.Select(pair => $"--{pair.Key}={pair.Value}")];
     }
 
     /// <summary>The audit file's events so far, parsed.</summary>
