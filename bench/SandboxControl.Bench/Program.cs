@@ -1,0 +1,46 @@
+using SandboxControl.Bench;
+using SandboxControl.Pki;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception exception) when (exception is ArgumentException or FormatException or UriFormatException)
+{
+    Console.Error.WriteLine(exception.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+switch (options.Command)
+{
+    case "certs":
+        return CertsCommand.Run(options);
+    case "seed":
+        return await SeedCommand.RunAsync(options);
+    case "run":
+        if (options.CaCertificatePath is null || options.CaKeyPath is null)
+        {
+            Console.Error.WriteLine("run needs --ca-cert and --ca-key (sandbox certificates are issued from that CA)");
+            return 2;
+        }
+
+        using (var ca = CertificateAuthority.Load(options.CaCertificatePath, options.CaKeyPath))
+        {
+            var identities = Identities.Issue(ca, options);
+            var factory = new ChannelFactory(options.Target, Identities.LoadCas(options.CaCertificatePath));
+            var result = await new LoadRunner(options, identities, factory).RunAsync();
+            Console.Write(ReportWriter.Table(result));
+            if (options.JsonPath is { } path)
+            {
+                ReportWriter.WriteJson(path, result);
+            }
+
+            return result.Calls > 0 ? 0 : 1;
+        }
+
+    default:
+        Console.Error.WriteLine(BenchOptions.Usage);
+        return 2;
+}

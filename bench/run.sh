@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Runs every benchmark target (full SandboxControl, bare Kestrel ceiling, grpc-js peer) through the
+# same scenarios with the same certificates, on 127.0.0.1 only, and prints one table.
+# Durations and sizes come from environment variables (see bench/README.md); everything stops by itself.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="${SANDBOXCONTROL_REPO:-$(dirname "$BENCH_DIR")}"   # where the server's sources are built from
+DURATION="${BENCH_DURATION:-10}"          # measured seconds per scenario and target
+WARMUP="${BENCH_WARMUP:-2}"               # unmeasured seconds before each measurement
+SCENARIOS="${BENCH_SCENARIOS:-a b c d}"   # subset, e.g. "a"
+TARGETS="${BENCH_TARGETS:-full ceiling grpc-js}"
+STORE_SANDBOXES="${BENCH_STORE_SANDBOXES:-10000}"   # sandboxes seeded into the full server's store
+A_CONNECTIONS="${BENCH_A_CONNECTIONS:-64}"
+A_CONCURRENCY="${BENCH_A_CONCURRENCY:-4}"
+B_CONNECTIONS="${BENCH_B_CONNECTIONS:-1000}"
+B_RATE="${BENCH_B_RATE:-1000}"            # total calls/s across the held-open connections ("moderate")
+B_WARMUP="${BENCH_B_WARMUP:-6}"           # opening 1,000 mTLS connections takes a few seconds
+C_CONNECTIONS="${BENCH_C_CONNECTIONS:-16}"
+D_CONNECTIONS="${BENCH_D_CONNECTIONS:-16}"
+D_LINES="${BENCH_D_LINES_PER_MESSAGE:-100}"
+D_MESSAGES="${BENCH_D_MESSAGES_PER_STREAM:-10}"
+POLICY_BYTES="${BENCH_POLICY_BYTES:-512}"
+TRUST_DOMAIN="bench.test"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/sandboxcontrol-bench.XXXXXX")"
+RESULTS="${BENCH_RESULTS:-$WORK/results}"
+mkdir -p "$RESULTS"
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+}
+trap cleanup EXIT
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+wait_port() { # pid port name
+  for _ in $(seq 1 600); do
+    if ! kill -0 "$1" 2>/dev/null; then log "$3 exited during start-up; its log:"; cat "$WORK/$3.log" >&2; exit 1; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  log "$3 did not open port $2 within 60 s"; exit 1
+}
+
+log "building (Release)"
+dotnet build "$REPO/src/SandboxControl.Server/SandboxControl.Server.csproj" -c Release -o "$WORK/build/server" -nologo -v q >"$WORK/build-server.log" 2>&1 || { cat "$WORK/build-server.log"; exit 1; }
+dotnet build "$BENCH_DIR/Ceiling/Ceiling.csproj" -c Release -o "$WORK/build/ceiling" -nologo -v q >"$WORK/build-ceiling.log" 2>&1 || { cat "$WORK/build-ceiling.log"; exit 1; }
+dotnet build "$BENCH_DIR/SandboxControl.Bench/SandboxControl.Bench.csproj" -c Release -o "$WORK/build/bench" -nologo -v q >"$WORK/build-bench.log" 2>&1 || { cat "$WORK/build-bench.log"; exit 1; }
+if [[ " $TARGETS " == *" grpc-js "* ]]; then
+  (cd "$BENCH_DIR/peers/grpc-js" && npm ci --no-audit --no-fund --loglevel=error >"$WORK/npm.log" 2>&1) || { cat "$WORK/npm.log"; exit 1; }
+fi
+BENCH=(dotnet "$WORK/build/bench/sandboxcontrol-bench.dll")
+
+CERTS="$WORK/certs"
+"${BENCH[@]}" certs --out "$CERTS" --trust-domain "$TRUST_DOMAIN" >/dev/null
+(umask 077 && head -c 32 /dev/urandom | base64 >"$WORK/secrets.key")
+
+declare -A PORT PID
+start_target() { # name
+  local name="$1" port; port="$(free_port)"
+  case "$name" in
+    full)
+      mkdir -p "$WORK/data"
+      ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 dotnet "$WORK/build/server/SandboxControl.Server.dll" \
+        --Server:ListenAddress=127.0.0.1 --Server:Port="$port" \
+        --Tls:ServerCertificatePath="$CERTS/server.crt" --Tls:ServerKeyPath="$CERTS/server.key" --Tls:ClientCaPath="$CERTS/ca.crt" \
+        --Identity:TrustDomain="$TRUST_DOMAIN" --Authorization:Operators:bench=Admin \
+        --Storage:SqlitePath="$WORK/data/sandboxcontrol.db" --Secrets:KeyPath="$WORK/secrets.key" \
+        --Audit:Path="$WORK/data/audit.log" --RateLimit:Enabled=false >"$WORK/full.log" 2>&1 &
+      ;;
+    ceiling)
+      DOTNET_gcServer=1 dotnet "$WORK/build/ceiling/sandboxcontrol-ceiling.dll" --Ceiling:Port="$port" \
+        --Ceiling:ServerCertificatePath="$CERTS/server.crt" --Ceiling:ServerKeyPath="$CERTS/server.key" \
+        --Ceiling:ClientCaPath="$CERTS/ca.crt" --Ceiling:PolicyBytes="$POLICY_BYTES" >"$WORK/ceiling.log" 2>&1 &
+      ;;
+    grpc-js)
+      node "$BENCH_DIR/peers/grpc-js/server.js" --port "$port" --cert "$CERTS/server.crt" --key "$CERTS/server.key" \
+        --ca "$CERTS/ca.crt" --trust-domain "$TRUST_DOMAIN" --policy-bytes "$POLICY_BYTES" >"$WORK/grpc-js.log" 2>&1 &
+      ;;
+  esac
+  PID[$name]=$!; PORT[$name]=$port; PIDS+=("$!")
+  wait_port "${PID[$name]}" "$port" "$name"
+  log "$name listening on 127.0.0.1:$port (pid ${PID[$name]})"
+}
+
+run_load() { # target scenario extra-args...
+  local target="$1" scenario="$2"; shift 2
+  log "scenario $scenario against $target"
+  "${BENCH[@]}" run --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" --ca-key "$CERTS/ca.key" \
+    --trust-domain "$TRUST_DOMAIN" --server-pid "${PID[$target]}" --label "$scenario/$target" \
+    --json "$RESULTS/$scenario-$target.json" "$@" | sed 's/^/    /' >&2 || log "scenario $scenario against $target failed"
+}
+
+for target in $TARGETS; do start_target "$target"; done
+if [[ " $TARGETS " == *" full "* ]]; then
+  log "seeding $STORE_SANDBOXES sandboxes into full"
+  "${BENCH[@]}" seed --target "https://127.0.0.1:${PORT[full]}" --ca-cert "$CERTS/ca.crt" \
+    --operator-cert "$CERTS/operator.crt" --operator-key "$CERTS/operator.key" \
+    --count "$STORE_SANDBOXES" --policy-bytes "$POLICY_BYTES" >&2
+fi
+
+for scenario in $SCENARIOS; do
+  for target in $TARGETS; do
+    case "$scenario" in
+      a) run_load "$target" a --rpc get-policy --connections "$A_CONNECTIONS" --concurrency-per-connection "$A_CONCURRENCY" \
+           --sandboxes "$A_CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" ;;
+      b) run_load "$target" b --rpc get-policy --connections "$B_CONNECTIONS" --concurrency-per-connection 1 \
+           --sandboxes "$B_CONNECTIONS" --rate "$B_RATE" --duration "$DURATION" --warmup "$B_WARMUP" ;;
+      c) run_load "$target" c --rpc get-policy --new-connection-per-call --connections "$C_CONNECTIONS" --concurrency-per-connection 1 \
+           --sandboxes 256 --duration "$DURATION" --warmup "$WARMUP" ;;
+      d) run_load "$target" d --rpc push-logs --connections "$D_CONNECTIONS" --concurrency-per-connection 1 \
+           --sandboxes "$D_CONNECTIONS" --lines-per-message "$D_LINES" --messages-per-stream "$D_MESSAGES" \
+           --duration "$DURATION" --warmup "$WARMUP" ;;
+    esac
+  done
+done
+
+"$BENCH_DIR/summarize.sh" "$RESULTS"
+[[ -n "${BENCH_KEEP:-}" ]] && log "results in $RESULTS"
+exit 0

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Prints one table from the JSON files bench/run.sh wrote (<scenario>-<target>.json).
+set -euo pipefail
+RESULTS="$1"
+value() { # scenario target jq-expression
+  local file="$RESULTS/$1-$2.json"
+  if [[ -f "$file" ]]; then jq -r "$3 // empty" "$file"; fi
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+fmt() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "") print "-"; else printf f, v }'; }
+row() { # label scenario jq-expression format
+  local full ceiling js
+  full="$(value "$2" full "$3")"; ceiling="$(value "$2" ceiling "$3")"; js="$(value "$2" grpc-js "$3")"
+  printf '| %-44s | %10s | %10s | %10s | %12s | %12s |\n' "$1" "$(fmt "$full" "$4")" "$(fmt "$ceiling" "$4")" "$(fmt "$js" "$4")" \
+    "$(ratio "$full" "$ceiling")" "$(ratio "$full" "$js")"
+}
+errors() { # scenario
+  local out="" target
+  for target in full ceiling grpc-js; do
+    local file="$RESULTS/$1-$target.json"
+    [[ -f "$file" ]] || continue
+    local e; e="$(jq -r '[.errors | to_entries[] | "\(.key)=\(.value)"] | join(",")' "$file")"
+    [[ -n "$e" ]] && out+=" $target:$e"
+  done
+  [[ -n "$out" ]] && echo "errors in scenario $1:$out"
+  return 0
+}
+
+printf '| %-44s | %10s | %10s | %10s | %12s | %12s |\n' "scenario / figure" "full" "ceiling" "grpc-js" "full/ceiling" "full/grpc-js"
+printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "------------" "------------" "------------" "--------------" "--------------"
+row "(a) 64 conns GetSandboxPolicy calls/s" a .callsPerSecond "%.0f"
+row "(a) p99 ms" a .latencyMs.p99 "%.2f"
+row "(a) server CPU us/call" a .serverCpuMicrosecondsPerCall "%.0f"
+row "(b) 1,000 conns paced calls/s" b .callsPerSecond "%.0f"
+row "(b) p99 ms" b .latencyMs.p99 "%.2f"
+row "(b) server peak RSS MiB" b .serverPeakRssMib "%.0f"
+row "(c) new connection per call: handshakes/s" c .callsPerSecond "%.0f"
+row "(c) p99 ms" c .latencyMs.p99 "%.2f"
+row "(c) server CPU us/handshake+call" c .serverCpuMicrosecondsPerCall "%.0f"
+row "(d) PushSandboxLogs lines/s" d .linesPerSecond "%.0f"
+row "(d) p99 ms per stream" d .latencyMs.p99 "%.2f"
+row "(d) server CPU us/stream" d .serverCpuMicrosecondsPerCall "%.0f"
+for scenario in a b c d; do errors "$scenario"; done
