@@ -1,15 +1,12 @@
 using Grpc.Core;
-using Microsoft.Extensions.Options;
 using SandboxControl.Server.Identity;
 using SandboxControl.V1;
 
 namespace SandboxControl.Server.Authorization;
 
 /// <summary>Applies an RPC's access rule to an authenticated caller. Pure: no I/O, no request bodies.</summary>
-internal sealed class AccessPolicy(IOptions<AuthorizationOptions> options)
+internal sealed class AccessPolicy(OperatorRoles roles)
 {
-    private readonly Dictionary<string, OperatorRole> _roles = new(options.Value.Operators, StringComparer.Ordinal);
-
     /// <summary>Can this caller use this RPC at all, whatever the target?</summary>
     public AccessDecision DecideMethod(CallerIdentity caller, MethodAccess access)
     {
@@ -23,7 +20,7 @@ internal sealed class AccessPolicy(IOptions<AuthorizationOptions> options)
             };
         }
 
-        if (!_roles.TryGetValue(caller.Name, out var role))
+        if (!roles.TryGetRole(caller.Name, out var role))
         {
             return AccessDecision.Deny(StatusCode.PermissionDenied, "operator has no configured role");
         }

@@ -15,7 +15,7 @@ internal sealed class AuthorizationOptionsValidator : IValidateOptions<Authoriza
                 failures.Add($"Authorization:Operators: '{operatorName}' is not a valid operator name ({IdentityNames.IdPattern}).");
             }
 
-            if (!Enum.IsDefined(role))
+            if (!AuthorizationOptions.TryParseRole(role, out _))
             {
                 failures.Add($"Authorization:Operators:{operatorName} must be Viewer or Admin.");
             }

@@ -15,7 +15,7 @@ namespace SandboxControl.Server.Hosting;
 /// </summary>
 internal sealed class KestrelMtlsConfigurator(
     IOptions<ServerOptions> serverOptions,
-    TlsMaterial material,
+    TlsMaterialProvider materials,
     ClientCertificateValidator validator) : IConfigureOptions<KestrelServerOptions>
 {
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
@@ -31,18 +31,19 @@ internal sealed class KestrelMtlsConfigurator(
             listen.Protocols = HttpProtocols.Http2;
             listen.UseHttps(new TlsHandshakeCallbackOptions
             {
-                OnConnection = _ => ValueTask.FromResult(CreateSslOptions()),
+                // Read per connection: a rotated certificate or CA bundle applies to the next handshake.
+                OnConnection = _ => ValueTask.FromResult(CreateSslOptions(materials.Current)),
                 HandshakeTimeout = HandshakeTimeout,
             });
         });
     }
 
-    private SslServerAuthenticationOptions CreateSslOptions() => new()
+    private SslServerAuthenticationOptions CreateSslOptions(TlsMaterial material) => new()
     {
         ServerCertificateContext = material.ServerCertificateContext,
         // The handshake fails without a client certificate: RequireCertificate, never Delay/Allow.
         ClientCertificateRequired = true,
-        RemoteCertificateValidationCallback = (_, certificate, chain, _) => validator.Validate(certificate as X509Certificate2, chain),
+        RemoteCertificateValidationCallback = (_, certificate, chain, _) => validator.Validate(material, certificate as X509Certificate2, chain),
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         // SslStream builds its own chain before our callback runs; without this policy that first build

@@ -13,6 +13,12 @@ internal static class SandboxControlApp
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // An explicit JSON file, watched: operator roles in it apply without a restart.
+        if (builder.Configuration["ConfigFile"] is { Length: > 0 } configFile)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: true);
+        }
+
         DevModeSetup.ApplyIfRequested(builder);
         builder.Services.AddSandboxControl();
         return builder;

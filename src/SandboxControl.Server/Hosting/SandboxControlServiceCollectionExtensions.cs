@@ -34,7 +34,8 @@ internal static class SandboxControlServiceCollectionExtensions
         // Storage registers the secrets protector it encrypts credentials with.
         services.AddSandboxStorage();
 
-        services.AddSingleton<TlsMaterial>();
+        services.AddSingleton<TlsMaterialProvider>();
+        services.AddHostedService<TlsReloadWatcher>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelMtlsConfigurator>();
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
@@ -43,6 +44,11 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddHostedService<DenyListWatcher>();
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton(_ => AccessRuleTable.Build([.. SandboxControlReflection.Descriptor.Services, .. BuiltInAccessRules.Services]));
+        services.AddSingleton(provider => new OperatorRoles(
+            provider.GetRequiredService<IOptions<AuthorizationOptions>>(),
+            provider.GetRequiredService<IConfiguration>(),
+            provider.GetRequiredService<IValidateOptions<AuthorizationOptions>>(),
+            provider.GetRequiredService<ILogger<OperatorRoles>>()));
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();

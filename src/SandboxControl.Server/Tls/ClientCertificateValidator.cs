@@ -8,11 +8,11 @@ namespace SandboxControl.Server.Tls;
 /// Decides at the TLS handshake whether a client certificate is acceptable at all. Kestrel lets this
 /// callback alone decide, so it builds the chain itself against the configured CAs only.
 /// </summary>
-internal sealed class ClientCertificateValidator(TlsMaterial material, TimeProvider time, ILogger<ClientCertificateValidator> logger)
+internal sealed class ClientCertificateValidator(TimeProvider time, ILogger<ClientCertificateValidator> logger)
 {
     private static readonly Oid ClientAuth = new(CertificateRules.ClientAuthOid);
 
-    public bool Validate(X509Certificate2? certificate, X509Chain? presentedChain)
+    public bool Validate(TlsMaterial material, X509Certificate2? certificate, X509Chain? presentedChain)
     {
         if (certificate is null)
         {
@@ -20,7 +20,7 @@ internal sealed class ClientCertificateValidator(TlsMaterial material, TimeProvi
             return false;
         }
 
-        var reason = FindProblem(certificate, presentedChain);
+        var reason = FindProblem(material, certificate, presentedChain);
         if (reason is null)
         {
             return true;
@@ -30,7 +30,7 @@ internal sealed class ClientCertificateValidator(TlsMaterial material, TimeProvi
         return false;
     }
 
-    private string? FindProblem(X509Certificate2 certificate, X509Chain? presentedChain)
+    private string? FindProblem(TlsMaterial material, X509Certificate2 certificate, X509Chain? presentedChain)
     {
         // Require an explicit clientAuth EKU: a certificate without EKU is valid for everything.
         if (!CertificateRules.HasClientAuthUsage(certificate))

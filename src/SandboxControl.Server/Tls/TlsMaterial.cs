@@ -1,18 +1,17 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Options;
 
 namespace SandboxControl.Server.Tls;
 
 /// <summary>
-/// The loaded server certificate context and client-trust CAs. The context is built once: without a
-/// reused SslStreamCertificateContext, a private-CA server chain is rebuilt on every handshake.
+/// One loaded generation of the server certificate context and client-trust CAs, immutable. The
+/// context is built once per generation: without a reused SslStreamCertificateContext, a private-CA
+/// server chain is rebuilt on every handshake. <see cref="TlsMaterialProvider"/> swaps generations.
 /// </summary>
-internal sealed class TlsMaterial : IDisposable
+internal sealed class TlsMaterial
 {
-    public TlsMaterial(IOptions<TlsOptions> options)
+    public TlsMaterial(TlsOptions value)
     {
-        var value = options.Value;
         ServerCertificate = X509Certificate2.CreateFromPemFile(value.ServerCertificatePath, value.ServerKeyPath);
         var chain = new X509Certificate2Collection();
         chain.ImportFromPemFile(value.ServerCertificatePath);
@@ -47,14 +46,5 @@ internal sealed class TlsMaterial : IDisposable
         };
         policy.CustomTrustStore.AddRange(ClientCertificateAuthorities);
         return policy;
-    }
-
-    public void Dispose()
-    {
-        ServerCertificate.Dispose();
-        foreach (var ca in ClientCertificateAuthorities)
-        {
-            ca.Dispose();
-        }
     }
 }

@@ -16,4 +16,7 @@ internal sealed class TlsOptions
     /// never the system roots.
     /// </summary>
     public string ClientCaPath { get; set; } = "";
+
+    /// <summary>How often the three files are checked for changes (certificate rotation without restart). Default 1 second.</summary>
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

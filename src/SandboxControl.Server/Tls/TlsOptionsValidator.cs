@@ -11,6 +11,11 @@ internal sealed class TlsOptionsValidator : IValidateOptions<TlsOptions>
     public ValidateOptionsResult Validate(string? name, TlsOptions options)
     {
         List<string> failures = [];
+        if (options.ReloadInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Tls:ReloadInterval must be positive.");
+        }
+
         RequireFile(failures, "Tls:ServerCertificatePath", options.ServerCertificatePath);
         RequireFile(failures, "Tls:ServerKeyPath", options.ServerKeyPath);
         RequireFile(failures, "Tls:ClientCaPath", options.ClientCaPath);

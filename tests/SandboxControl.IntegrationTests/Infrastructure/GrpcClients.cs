@@ -7,7 +7,7 @@ namespace SandboxControl.IntegrationTests.Infrastructure;
 /// <summary>Grpc.Net.Client channels with (or without) a client certificate, trusting only the test CA.</summary>
 public static class GrpcClients
 {
-    public static GrpcChannel Channel(Uri address, X509Certificate2 trustedCa, X509Certificate2? clientCertificate)
+    public static GrpcChannel Channel(Uri address, X509Certificate2 trustedCa, X509Certificate2? clientCertificate, Action<X509Certificate2>? onServerCertificate = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -18,8 +18,15 @@ public static class GrpcClients
                 // select; offline, so the client never fetches its own chain from an AIA URL.
                 ClientCertificateContext = clientCertificate is null ? null : SslStreamCertificateContext.Create(clientCertificate, null, offline: true),
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    certificate is X509Certificate2 server && ChainsTo(server, trustedCa)
-                    && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
+                {
+                    if (certificate is not X509Certificate2 server)
+                    {
+                        return false;
+                    }
+
+                    onServerCertificate?.Invoke(server);
+                    return ChainsTo(server, trustedCa) && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
+                },
             },
         };
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions

@@ -15,9 +15,9 @@ public sealed class AccessPolicyTests
     private static AccessPolicy Policy()
     {
         var options = new AuthorizationOptions();
-        options.Operators["viewer"] = OperatorRole.Viewer;
-        options.Operators["admin"] = OperatorRole.Admin;
-        return new AccessPolicy(Options.Create(options));
+        options.Operators["viewer"] = "Viewer";
+        options.Operators["admin"] = "Admin";
+        return new AccessPolicy(new OperatorRoles(Options.Create(options)));
     }
 
     private static MethodAccess Rpc(string name) => Table.Find("/sandboxcontrol.v1.SandboxControl/" + name)!;
