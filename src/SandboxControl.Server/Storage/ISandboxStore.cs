@@ -6,6 +6,12 @@ namespace SandboxControl.Server.Storage;
 /// </summary>
 internal interface ISandboxStore
 {
+    /// <summary>
+    /// Raised after a sandbox is created or deleted or lines are appended to its log, by this process or (for a
+    /// shared database) another replica, so log followers everywhere wake. Handlers must be quick and must not throw.
+    /// </summary>
+    event EventHandler<SandboxChangedEventArgs>? SandboxChanged;
+
     /// <summary>Applies migrations and loads the in-memory sandbox directory. Called once at start.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

@@ -11,4 +11,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "The provider environment of sandbox {SandboxId} could not be decrypted (wrong key or tampered row)")]
     public static partial void ProviderEnvironmentUndecryptable(ILogger logger, string sandboxId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Opened PostgreSQL database {Database} on {Host} at schema version {SchemaVersion} with {SandboxCount} sandboxes")]
+    public static partial void PostgresOpened(ILogger logger, string? database, string? host, int schemaVersion, int sandboxCount);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "The PostgreSQL notification connection failed; reconnecting (sandbox identities fail closed once stale)")]
+    public static partial void ListenerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Listening for sandbox changes; reloaded {SandboxCount} sandboxes")]
+    public static partial void ListenerConnected(ILogger logger, int sandboxCount);
 }

@@ -7,7 +7,11 @@ internal sealed class StorageOptions
 
     public const string SqliteProvider = "sqlite";
 
-    /// <summary>The storage engine. Only "sqlite" is supported for now. Default "sqlite".</summary>
+    public const string PostgresProvider = "postgres";
+
+    /// <summary>
+    /// The storage engine: "sqlite" (embedded, one server) or "postgres" (shared by several replicas). Default "sqlite".
+    /// </summary>
     public string Provider { get; set; } = SqliteProvider;
 
     /// <summary>
@@ -20,4 +24,15 @@ internal sealed class StorageOptions
     /// How many log lines are kept per sandbox; older lines are dropped as new ones arrive. Default 10000.
     /// </summary>
     public int LogRetentionLines { get; set; } = 10_000;
+
+    /// <summary>Npgsql connection string of the shared database; required when Provider is "postgres".</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>
+    /// PostgreSQL only: how long the in-memory sandbox directory may go without confirmation from the notification
+    /// connection before identity checks fail closed (every sandbox looks absent) until it reconnects. Default 2 s.
+    /// </summary>
+    public TimeSpan PostgresMaxStaleness { get; set; } = TimeSpan.FromSeconds(2);
+
+    public bool IsPostgres => string.Equals(Provider, PostgresProvider, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace SandboxControl.Server.Storage;
 
@@ -10,14 +11,22 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         ArgumentNullException.ThrowIfNull(options);
 
         var failures = new List<string>();
-        if (!string.Equals(options.Provider, StorageOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase))
+        if (options.IsPostgres)
         {
-            failures.Add($"Storage:Provider '{options.Provider}' is not supported; the only supported value is '{StorageOptions.SqliteProvider}'.");
+            ValidatePostgres(options, failures);
         }
-
-        if (string.IsNullOrWhiteSpace(options.SqlitePath))
+        else
         {
-            failures.Add("Storage:SqlitePath must not be empty.");
+            if (!string.Equals(options.Provider, StorageOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add(
+                    $"Storage:Provider '{options.Provider}' is not supported; use '{StorageOptions.SqliteProvider}' or '{StorageOptions.PostgresProvider}'.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.SqlitePath))
+            {
+                failures.Add("Storage:SqlitePath must not be empty.");
+            }
         }
 
         if (options.LogRetentionLines < 1)
@@ -26,5 +35,30 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidatePostgres(StorageOptions options, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(options.PostgresConnectionString))
+        {
+            failures.Add("Storage:PostgresConnectionString is required when Storage:Provider is 'postgres'.");
+        }
+        else
+        {
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString);
+            }
+            catch (ArgumentException)
+            {
+                // The message may echo the string, password included: say only that it is malformed.
+                failures.Add("Storage:PostgresConnectionString is not a valid Npgsql connection string.");
+            }
+        }
+
+        if (options.PostgresMaxStaleness <= TimeSpan.Zero)
+        {
+            failures.Add($"Storage:PostgresMaxStaleness must be positive (was {options.PostgresMaxStaleness}).");
+        }
     }
 }

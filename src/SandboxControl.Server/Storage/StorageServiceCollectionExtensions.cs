@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SandboxControl.Server.Secrets;
+using SandboxControl.Server.Storage.Postgres;
 using SandboxControl.Server.Storage.Sqlite;
 
 namespace SandboxControl.Server.Storage;
@@ -23,8 +24,12 @@ internal static class StorageServiceCollectionExtensions
         services.AddSandboxSecrets();
         services.TryAddSingleton(TimeProvider.System);
 
-        // "sqlite" is the only provider the validator accepts; a second engine selects here on StorageOptions.Provider.
-        services.TryAddSingleton<ISandboxStore, SqliteSandboxStore>();
+        // The engine is chosen when the store is first resolved, after the options were bound and validated.
+        services.TryAddSingleton<SqliteDatabaseLock>();
+        services.TryAddSingleton<ISandboxStore>(static provider =>
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
+                ? ActivatorUtilities.CreateInstance<PostgresSandboxStore>(provider)
+                : ActivatorUtilities.CreateInstance<SqliteSandboxStore>(provider, provider.GetRequiredService<SqliteDatabaseLock>()));
         services.AddHostedService<SandboxStoreInitializer>();
         return services;
     }

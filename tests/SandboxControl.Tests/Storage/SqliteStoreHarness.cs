@@ -12,7 +12,7 @@ namespace SandboxControl.Tests.Storage;
 /// One database file in a temporary directory, one secrets key, and any number of store instances on that file.
 /// Disposing closes every store (and its pooled connections) before the directory is removed.
 /// </summary>
-internal sealed class SqliteStoreHarness : IDisposable
+internal sealed class SqliteStoreHarness : StoreHarness
 {
     private readonly TemporaryDirectory _directory = new();
     private readonly List<IDisposable> _disposables = [];
@@ -27,7 +27,10 @@ internal sealed class SqliteStoreHarness : IDisposable
 
     public string DirectoryPath => _directory.Path;
 
-    public async Task<SqliteSandboxStore> OpenStoreAsync(int logRetentionLines = 10_000, TimeProvider? timeProvider = null)
+    public override async Task<ISandboxStore> OpenStoreAsync(int logRetentionLines = 10_000, TimeProvider? timeProvider = null) =>
+        await OpenSqliteStoreAsync(logRetentionLines, timeProvider);
+
+    public async Task<SqliteSandboxStore> OpenSqliteStoreAsync(int logRetentionLines = 10_000, TimeProvider? timeProvider = null)
     {
         var options = Options.Create(new StorageOptions { SqlitePath = DatabasePath, LogRetentionLines = logRetentionLines });
         var protector = new AesGcmSecretProtector(_key);
@@ -46,7 +49,7 @@ internal sealed class SqliteStoreHarness : IDisposable
         return connection;
     }
 
-    public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    public override async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = await OpenRawConnectionAsync();
         await using var command = connection.CreateCommand();
@@ -59,7 +62,15 @@ internal sealed class SqliteStoreHarness : IDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    public void Dispose()
+    public override async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = await OpenRawConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public override void Dispose()
     {
         for (var i = _disposables.Count - 1; i >= 0; i--)
         {

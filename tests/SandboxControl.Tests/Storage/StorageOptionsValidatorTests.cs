@@ -18,10 +18,40 @@ public sealed class StorageOptionsValidatorTests
     [Fact]
     public void Validate_UnknownProvider_FailsWithOneLine()
     {
-        var result = _validator.Validate(null, new StorageOptions { Provider = "postgres" });
+        var result = _validator.Validate(null, new StorageOptions { Provider = "mysql" });
 
         var failure = Assert.Single(result.Failures!);
-        Assert.Equal("Storage:Provider 'postgres' is not supported; the only supported value is 'sqlite'.", failure);
+        Assert.Equal("Storage:Provider 'mysql' is not supported; use 'sqlite' or 'postgres'.", failure);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(" ")]
+    public void Validate_PostgresWithoutConnectionString_FailsWithOneLine(string? connectionString)
+    {
+        var result = _validator.Validate(null, new StorageOptions { Provider = "postgres", PostgresConnectionString = connectionString });
+
+        Assert.Equal(
+            "Storage:PostgresConnectionString is required when Storage:Provider is 'postgres'.",
+            Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Validate_PostgresMalformedConnectionString_FailsWithoutEchoingIt()
+    {
+        var result = _validator.Validate(null, new StorageOptions { Provider = "postgres", PostgresConnectionString = "Host=x;Password=hunter2;Bogus Key=1" });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.Equal("Storage:PostgresConnectionString is not a valid Npgsql connection string.", failure);
+        Assert.DoesNotContain("hunter2", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_PostgresWithConnectionString_Succeeds()
+    {
+        var result = _validator.Validate(null, new StorageOptions { Provider = "postgres", PostgresConnectionString = "Host=localhost;Database=control" });
+
+        Assert.True(result.Succeeded);
     }
 
     [Fact]

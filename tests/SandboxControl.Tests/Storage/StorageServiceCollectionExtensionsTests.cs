@@ -43,12 +43,45 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
     {
         await using var provider = BuildProvider(new Dictionary<string, string?>
         {
-            ["Storage:Provider"] = "postgres",
+            ["Storage:Provider"] = "mysql",
             ["Storage:SqlitePath"] = _directory.Combine("control.db"),
         });
 
         var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
-        Assert.Contains("Storage:Provider 'postgres'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Storage:Provider 'mysql'", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddSandboxStorage_PostgresWithoutConnectionString_OptionsValidationFails()
+    {
+        await using var provider = BuildProvider(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres" });
+
+        var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
+        Assert.Contains("Storage:PostgresConnectionString is required", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddSandboxStorage_SecondServerOnSameSqliteFile_RefusedWithOneLine()
+    {
+        var keyPath = _directory.Combine("secrets.key");
+        SecretsKeyFile.Create(keyPath);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:SqlitePath"] = _directory.Combine("db", "control.db"),
+            ["Secrets:KeyPath"] = keyPath,
+        };
+        await using var first = BuildProvider(settings);
+        await first.GetRequiredService<ISandboxStore>().InitializeAsync(CancellationToken.None);
+        await using var second = BuildProvider(settings);
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => second.GetRequiredService<ISandboxStore>().InitializeAsync(CancellationToken.None));
+
+        Assert.Contains("is in use by another server", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', exception.Message);
+        await first.DisposeAsync();
+        await using var third = BuildProvider(settings);
+        await third.GetRequiredService<ISandboxStore>().InitializeAsync(CancellationToken.None);
     }
 
     [Fact]

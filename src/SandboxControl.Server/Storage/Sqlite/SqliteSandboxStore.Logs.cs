@@ -65,7 +65,13 @@ internal sealed partial class SqliteSandboxStore
 
                 return last;
             },
-            null,
+            last =>
+            {
+                if (last is not null && lines.Count > 0)
+                {
+                    RaiseChanged(sandboxId);
+                }
+            },
             cancellationToken);
     }
 

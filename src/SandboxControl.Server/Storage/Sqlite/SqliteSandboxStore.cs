@@ -24,13 +24,15 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
     private readonly ILogger<SqliteSandboxStore> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _createdAt = new(StringComparer.Ordinal);
+    private readonly SqliteDatabaseLock? _databaseLock;
     private bool _initialized;
 
     public SqliteSandboxStore(
         IOptions<StorageOptions> options,
         ISecretProtector protector,
         TimeProvider timeProvider,
-        ILogger<SqliteSandboxStore> logger)
+        ILogger<SqliteSandboxStore> logger,
+        SqliteDatabaseLock? databaseLock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(protector);
@@ -43,6 +45,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         _protector = protector;
         _timeProvider = timeProvider;
         _logger = logger;
+        _databaseLock = databaseLock;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _databasePath,
@@ -51,6 +54,8 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
             Pooling = true,
         }.ToString();
     }
+
+    public event EventHandler<SandboxChangedEventArgs>? SandboxChanged;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -63,6 +68,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
             }
 
             CreateDatabaseDirectory(_databasePath);
+            _databaseLock?.Acquire(_databasePath);
             await using var connection = await OpenAsync(cancellationToken);
             await using (var journal = Command(connection, null, "PRAGMA journal_mode = WAL;"))
             {
@@ -128,6 +134,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
                 if (created is not null)
                 {
                     _createdAt[created.SandboxId] = created.CreatedAt;
+                    RaiseChanged(created.SandboxId);
                 }
             },
             cancellationToken);
@@ -187,6 +194,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
                 if (deleted)
                 {
                     _createdAt.TryRemove(sandboxId, out _);
+                    RaiseChanged(sandboxId);
                 }
             },
             cancellationToken);
@@ -238,6 +246,8 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
             _writeLock.Release();
         }
     }
+
+    private void RaiseChanged(string sandboxId) => SandboxChanged?.Invoke(this, new SandboxChangedEventArgs(sandboxId));
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

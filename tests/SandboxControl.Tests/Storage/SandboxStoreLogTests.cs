@@ -3,18 +3,17 @@ using Xunit;
 
 namespace SandboxControl.Tests.Storage;
 
-public sealed class SqliteSandboxStoreLogTests : IDisposable
+public sealed class SandboxStoreLogTests
 {
     private static readonly DateTimeOffset BaseTime = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
 
-    private readonly SqliteStoreHarness _harness = new();
-
-    public void Dispose() => _harness.Dispose();
-
-    [Fact]
-    public async Task AppendLogs_OverRetentionCap_KeepsNewestAndSequencesKeepIncreasing()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task AppendLogs_OverRetentionCap_KeepsNewestAndSequencesKeepIncreasing(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync(logRetentionLines: 5);
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync(logRetentionLines: 5);
         await store.CreateSandboxAsync("alpha", null, "operator/admin", CancellationToken.None);
 
         Assert.Equal(3, await store.AppendLogsAsync("alpha", Lines(0, 3), CancellationToken.None));
@@ -26,40 +25,49 @@ public sealed class SqliteSandboxStoreLogTests : IDisposable
         Assert.Equal(19, await store.AppendLogsAsync("alpha", Lines(7, 12), CancellationToken.None));
         var afterSecondTrim = await store.ReadLogsAsync("alpha", 0, null, 100, CancellationToken.None);
         Assert.Equal([15L, 16, 17, 18, 19], afterSecondTrim.Select(line => line.Sequence));
-        Assert.Equal(5, await _harness.ScalarAsync("SELECT COUNT(*) FROM logs;"));
+        Assert.Equal(5, await harness.ScalarAsync("SELECT COUNT(*) FROM logs;"));
     }
 
-    [Fact]
-    public async Task AppendLogs_AfterReopen_SequenceContinues()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task AppendLogs_AfterReopen_SequenceContinues(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync(logRetentionLines: 2);
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync(logRetentionLines: 2);
         await store.CreateSandboxAsync("alpha", null, "operator/admin", CancellationToken.None);
         await store.AppendLogsAsync("alpha", Lines(0, 4), CancellationToken.None);
-        store.Dispose();
+        StoreHarness.Close(store);
 
-        var reopened = await _harness.OpenStoreAsync(logRetentionLines: 2);
+        var reopened = await harness.OpenStoreAsync(logRetentionLines: 2);
 
         Assert.Equal(5, await reopened.AppendLogsAsync("alpha", Lines(4, 1), CancellationToken.None));
         Assert.Equal([4L, 5], (await reopened.ReadLogsAsync("alpha", 0, null, 10, CancellationToken.None)).Select(line => line.Sequence));
     }
 
-    [Fact]
-    public async Task AppendLogs_EmptyBatchOrMissingSandbox_LastSequenceOrNull()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task AppendLogs_EmptyBatchOrMissingSandbox_LastSequenceOrNull(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
         await store.CreateSandboxAsync("alpha", null, "operator/admin", CancellationToken.None);
         await store.AppendLogsAsync("alpha", Lines(0, 2), CancellationToken.None);
 
         Assert.Equal(2, await store.AppendLogsAsync("alpha", [], CancellationToken.None));
         Assert.Null(await store.AppendLogsAsync("ghost", Lines(0, 1), CancellationToken.None));
         Assert.Null(await store.AppendLogsAsync("ghost", [], CancellationToken.None));
-        Assert.Equal(2, await _harness.ScalarAsync("SELECT COUNT(*) FROM logs;"));
+        Assert.Equal(2, await harness.ScalarAsync("SELECT COUNT(*) FROM logs;"));
     }
 
-    [Fact]
-    public async Task ReadLogs_AfterSinceAndLimit_FilterInSequenceOrder()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task ReadLogs_AfterSinceAndLimit_FilterInSequenceOrder(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
         await store.CreateSandboxAsync("alpha", null, "operator/admin", CancellationToken.None);
         await store.CreateSandboxAsync("other", null, "operator/admin", CancellationToken.None);
         await store.AppendLogsAsync("alpha", Lines(0, 10), CancellationToken.None);

@@ -1,19 +1,17 @@
 using SandboxControl.Server.Storage;
-using SandboxControl.Server.Storage.Sqlite;
 using Xunit;
 
 namespace SandboxControl.Tests.Storage;
 
-public sealed class SqliteSandboxStorePolicyTests : IDisposable
+public sealed class SandboxStorePolicyTests
 {
-    private readonly SqliteStoreHarness _harness = new();
-
-    public void Dispose() => _harness.Dispose();
-
-    [Fact]
-    public async Task UpdatePolicy_ExpectedCurrentVersion_WritesNextVersion()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task UpdatePolicy_ExpectedCurrentVersion_WritesNextVersion(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
         await store.CreateSandboxAsync("alpha", null, "operator/admin", CancellationToken.None);
 
         var first = await store.UpdatePolicyAsync("alpha", 0, "policy-1", "operator/admin", CancellationToken.None);
@@ -27,10 +25,13 @@ public sealed class SqliteSandboxStorePolicyTests : IDisposable
         Assert.Equal(2, (await store.GetSandboxAsync("alpha", CancellationToken.None))!.PolicyVersion);
     }
 
-    [Fact]
-    public async Task UpdatePolicy_StaleExpectedVersion_StaleVersionAndHistoryUnchanged()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task UpdatePolicy_StaleExpectedVersion_StaleVersionAndHistoryUnchanged(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
         await store.CreateSandboxAsync("alpha", "policy-1", "operator/admin", CancellationToken.None);
         await store.UpdatePolicyAsync("alpha", 1, "policy-2", "operator/admin", CancellationToken.None);
         var before = await store.ListPoliciesAsync("alpha", CancellationToken.None);
@@ -43,26 +44,32 @@ public sealed class SqliteSandboxStorePolicyTests : IDisposable
         Assert.Null(stale.Policy);
         Assert.Equal(PolicyUpdateOutcome.StaleVersion, ahead.Outcome);
         Assert.Equal(before, await store.ListPoliciesAsync("alpha", CancellationToken.None));
-        Assert.Equal(2, await _harness.ScalarAsync("SELECT COUNT(*) FROM policies;"));
+        Assert.Equal(2, await harness.ScalarAsync("SELECT COUNT(*) FROM policies;"));
     }
 
-    [Fact]
-    public async Task UpdatePolicy_MissingSandbox_SandboxNotFound()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task UpdatePolicy_MissingSandbox_SandboxNotFound(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
 
         var result = await store.UpdatePolicyAsync("ghost", 0, "policy-1", "operator/admin", CancellationToken.None);
 
         Assert.Equal(PolicyUpdateOutcome.SandboxNotFound, result.Outcome);
-        Assert.Equal(0, await _harness.ScalarAsync("SELECT COUNT(*) FROM policies;"));
+        Assert.Equal(0, await harness.ScalarAsync("SELECT COUNT(*) FROM policies;"));
     }
 
-    [Fact]
-    public async Task UpdatePolicy_ThirtyConcurrentSameExpectedVersion_ExactlyOneWins()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task UpdatePolicy_ThirtyConcurrentSameExpectedVersion_ExactlyOneWins(StoreEngine engine)
     {
+        using var harness = StoreHarness.Create(engine);
         // Two store instances on one file: the in-process lock alone cannot serialize them, the database must.
-        var storeA = await _harness.OpenStoreAsync();
-        var storeB = await _harness.OpenStoreAsync();
+        var storeA = await harness.OpenStoreAsync();
+        var storeB = await harness.OpenStoreAsync();
         await storeA.CreateSandboxAsync("alpha", "policy-1", "operator/admin", CancellationToken.None);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() =>
@@ -81,11 +88,14 @@ public sealed class SqliteSandboxStorePolicyTests : IDisposable
         Assert.Equal(winner.Policy.Document, (await storeB.GetCurrentPolicyAsync("alpha", CancellationToken.None))!.Document);
     }
 
-    [Fact]
-    public async Task UpdatePolicy_ThirtyConcurrentRetryingUpdaters_VersionsContiguous()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task UpdatePolicy_ThirtyConcurrentRetryingUpdaters_VersionsContiguous(StoreEngine engine)
     {
-        var storeA = await _harness.OpenStoreAsync();
-        var storeB = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var storeA = await harness.OpenStoreAsync();
+        var storeB = await harness.OpenStoreAsync();
         await storeA.CreateSandboxAsync("alpha", null, "operator/admin", CancellationToken.None);
 
         async Task<long> UpdateUntilWrittenAsync(int worker)
@@ -113,10 +123,13 @@ public sealed class SqliteSandboxStorePolicyTests : IDisposable
         Assert.Equal(30, history.Select(p => p.Policy.Document).Distinct().Count());
     }
 
-    [Fact]
-    public async Task PolicyStates_LoadThenNewVersionThenFail_ActiveStaysOnLastLoaded()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task PolicyStates_LoadThenNewVersionThenFail_ActiveStaysOnLastLoaded(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
         await store.CreateSandboxAsync("alpha", "policy-1", "operator/admin", CancellationToken.None);
 
         await AssertStatesAsync(store, activeVersion: 0, (1, PolicyState.Pending));
@@ -141,10 +154,13 @@ public sealed class SqliteSandboxStorePolicyTests : IDisposable
         Assert.NotNull(status.ReportedAt);
     }
 
-    [Fact]
-    public async Task ReportPolicyStatus_Recorded_ReturnsNewStatus()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task ReportPolicyStatus_Recorded_ReturnsNewStatus(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
         await store.CreateSandboxAsync("alpha", "policy-1", "operator/admin", CancellationToken.None);
 
         var result = await store.ReportPolicyStatusAsync("alpha", 1, PolicyState.Failed, "bad rule", CancellationToken.None);
@@ -155,10 +171,13 @@ public sealed class SqliteSandboxStorePolicyTests : IDisposable
         Assert.Equal(result.Status, await store.GetPolicyStatusAsync("alpha", CancellationToken.None));
     }
 
-    [Fact]
-    public async Task ReportPolicyStatus_StaleVersion_ReturnsCurrentAndRecordsNothing()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task ReportPolicyStatus_StaleVersion_ReturnsCurrentAndRecordsNothing(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
         await store.CreateSandboxAsync("alpha", "policy-1", "operator/admin", CancellationToken.None);
         await store.UpdatePolicyAsync("alpha", 1, "policy-2", "operator/admin", CancellationToken.None);
 
@@ -169,15 +188,18 @@ public sealed class SqliteSandboxStorePolicyTests : IDisposable
         Assert.Equal(2, old.CurrentVersion);
         Assert.Null(old.Status);
         Assert.Equal(StatusReportOutcome.StaleVersion, future.Outcome);
-        Assert.Equal(0, await _harness.ScalarAsync("SELECT COUNT(*) FROM policy_status;"));
+        Assert.Equal(0, await harness.ScalarAsync("SELECT COUNT(*) FROM policy_status;"));
         var status = await store.GetPolicyStatusAsync("alpha", CancellationToken.None);
         Assert.Equal(new PolicyStatusRecord("alpha", 2, PolicyState.Pending, string.Empty, null, 0), status);
     }
 
-    [Fact]
-    public async Task ReportPolicyStatus_NoPolicyOrMissingSandbox_NothingRecorded()
+    [Theory]
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task ReportPolicyStatus_NoPolicyOrMissingSandbox_NothingRecorded(StoreEngine engine)
     {
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
         await store.CreateSandboxAsync("alpha", null, "operator/admin", CancellationToken.None);
 
         var noPolicy = await store.ReportPolicyStatusAsync("alpha", 0, PolicyState.Loaded, "ok", CancellationToken.None);
@@ -190,20 +212,23 @@ public sealed class SqliteSandboxStorePolicyTests : IDisposable
     }
 
     [Theory]
-    [InlineData((int)PolicyState.Pending)]
-    [InlineData((int)PolicyState.Superseded)]
-    [InlineData(0)]
-    public async Task ReportPolicyStatus_StateOtherThanLoadedOrFailed_Throws(int value)
+    [SqliteEngine]
+    [PostgresEngine]
+    public async Task ReportPolicyStatus_StateOtherThanLoadedOrFailed_Throws(StoreEngine engine)
     {
-        var state = (PolicyState)value;
-        var store = await _harness.OpenStoreAsync();
+        using var harness = StoreHarness.Create(engine);
+        var store = await harness.OpenStoreAsync();
         await store.CreateSandboxAsync("alpha", "policy-1", "operator/admin", CancellationToken.None);
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ReportPolicyStatusAsync("alpha", 1, state, "x", CancellationToken.None));
-        Assert.Equal(0, await _harness.ScalarAsync("SELECT COUNT(*) FROM policy_status;"));
+        foreach (var state in new[] { PolicyState.Pending, PolicyState.Superseded, (PolicyState)0 })
+        {
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ReportPolicyStatusAsync("alpha", 1, state, "x", CancellationToken.None));
+        }
+
+        Assert.Equal(0, await harness.ScalarAsync("SELECT COUNT(*) FROM policy_status;"));
     }
 
-    private static async Task AssertStatesAsync(SqliteSandboxStore store, long activeVersion, params (long Version, PolicyState State)[] expected)
+    private static async Task AssertStatesAsync(ISandboxStore store, long activeVersion, params (long Version, PolicyState State)[] expected)
     {
         var history = await store.ListPoliciesAsync("alpha", CancellationToken.None);
         Assert.Equal(expected, history.Select(entry => (entry.Policy.Version, entry.State)));

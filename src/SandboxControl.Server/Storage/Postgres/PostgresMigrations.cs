@@ -1,0 +1,128 @@
+using Npgsql;
+
+namespace SandboxControl.Server.Storage.Postgres;
+
+/// <summary>
+/// Ordered schema steps; step N brings the database to schema version N. Steps are append-only: never edit a
+/// released step, add a new one. Applied under a session advisory lock, so replicas starting together take turns
+/// and the later ones find the schema already current.
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>Arbitrary, fixed: the advisory lock every replica takes while it migrates.</summary>
+    public const long AdvisoryLockKey = 0x5342_4354_4C01;
+
+    // Same shape as the SQLite schema: times are unix milliseconds (UTC), states are PolicyState values.
+    // Ids use the "C" collation so keyset paging orders them bytewise, like SQLite.
+    private const string V1 = """
+        CREATE TABLE sandboxes (
+            id             text COLLATE "C" NOT NULL PRIMARY KEY,
+            created_at     bigint NOT NULL,
+            created_by     text   NOT NULL,
+            policy_version bigint NOT NULL DEFAULT 0,
+            log_sequence   bigint NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE policies (
+            sandbox_id text COLLATE "C" NOT NULL REFERENCES sandboxes (id) ON DELETE CASCADE,
+            version    bigint NOT NULL,
+            document   text   NOT NULL,
+            created_at bigint NOT NULL,
+            created_by text   NOT NULL,
+            PRIMARY KEY (sandbox_id, version)
+        );
+
+        CREATE TABLE policy_status (
+            sandbox_id  text COLLATE "C" NOT NULL,
+            version     bigint  NOT NULL,
+            state       integer NOT NULL,
+            message     text    NOT NULL,
+            reported_at bigint  NOT NULL,
+            PRIMARY KEY (sandbox_id, version),
+            FOREIGN KEY (sandbox_id, version) REFERENCES policies (sandbox_id, version) ON DELETE CASCADE
+        );
+
+        CREATE TABLE provider_env (
+            sandbox_id text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES sandboxes (id) ON DELETE CASCADE,
+            blob       bytea  NOT NULL,
+            updated_at bigint NOT NULL
+        );
+
+        CREATE TABLE logs (
+            sandbox_id text COLLATE "C" NOT NULL REFERENCES sandboxes (id) ON DELETE CASCADE,
+            sequence   bigint  NOT NULL,
+            ts         bigint  NOT NULL,
+            level      integer NOT NULL,
+            source     text    NOT NULL,
+            message    text    NOT NULL,
+            PRIMARY KEY (sandbox_id, sequence)
+        );
+        """;
+
+    public static IReadOnlyList<string> Steps { get; } = [V1];
+
+    public static int LatestVersion => Steps.Count;
+
+    /// <summary>
+    /// Brings the schema up to <see cref="LatestVersion"/>, each step in its own transaction together with its
+    /// version row (DDL is transactional in PostgreSQL, so a crash leaves the previous version intact).
+    /// </summary>
+    public static async Task<int> ApplyAsync(NpgsqlConnection connection, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+
+        await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key);", AdvisoryLockKey, cancellationToken);
+        try
+        {
+            await ExecuteAsync(
+                connection,
+                "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());",
+                null,
+                cancellationToken);
+            int from;
+            await using (var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version;", connection))
+            {
+                from = (int)(await read.ExecuteScalarAsync(cancellationToken))!;
+            }
+
+            if (from > LatestVersion)
+            {
+                // Refuse to run an older server against a newer schema it does not understand.
+                throw new InvalidOperationException(
+                    $"The database schema version {from} is newer than this server supports ({LatestVersion}).");
+            }
+
+            for (var version = from + 1; version <= LatestVersion; version++)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await ExecuteAsync(connection, Steps[version - 1], null, cancellationToken);
+                await using (var record = new NpgsqlCommand("INSERT INTO schema_version (version) VALUES (@version);", connection))
+                {
+                    record.Parameters.AddWithValue("version", version);
+                    await record.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                Log.MigrationApplied(logger, version);
+            }
+
+            return LatestVersion;
+        }
+        finally
+        {
+            // Not the call's token: the lock must be released even when start-up is being cancelled.
+            await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key);", AdvisoryLockKey, CancellationToken.None);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, long? key, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (key is not null)
+        {
+            command.Parameters.AddWithValue("key", key.Value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,217 @@
+using Npgsql;
+
+namespace SandboxControl.Server.Storage.Postgres;
+
+/// <summary>
+/// Policy versions and status reports. Optimistic concurrency across replicas: the sandbox row is locked
+/// (FOR UPDATE) before its version is compared, and the version is bumped with a conditional UPDATE, so of N
+/// concurrent updaters with the same expected version exactly one writes and the rest see the new version.
+/// </summary>
+internal sealed partial class PostgresSandboxStore
+{
+    // One statement, so the current version, its report and the active version come from one snapshot.
+    private const string StatusQuery = """
+        SELECT s.policy_version, ps.state, ps.message, ps.reported_at,
+               (SELECT MAX(version) FROM policy_status WHERE sandbox_id = s.id AND state = @loaded)
+        FROM sandboxes s
+        LEFT JOIN policy_status ps ON ps.sandbox_id = s.id AND ps.version = s.policy_version
+        WHERE s.id = @id;
+        """;
+
+    public async Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var query = Command(
+            connection,
+            """
+            SELECT p.version, p.document, p.created_at, p.created_by
+            FROM sandboxes s JOIN policies p ON p.sandbox_id = s.id AND p.version = s.policy_version
+            WHERE s.id = @id;
+            """);
+        query.Parameters.AddWithValue("id", sandboxId);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadPolicy(sandboxId, reader) : null;
+    }
+
+    public async Task<PolicyUpdateResult> UpdatePolicyAsync(string sandboxId, long expectedVersion, string document, string createdBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(createdBy);
+
+        return await WriteAsync(
+            async connection =>
+            {
+                var locked = await LockSandboxAsync(connection, sandboxId, cancellationToken);
+                if (locked is null)
+                {
+                    return new PolicyUpdateResult(PolicyUpdateOutcome.SandboxNotFound, null, 0);
+                }
+
+                var current = locked.Value.PolicyVersion;
+                if (current != expectedVersion)
+                {
+                    return new PolicyUpdateResult(PolicyUpdateOutcome.StaleVersion, null, current);
+                }
+
+                var version = expectedVersion + 1;
+                var now = UnixMsNow();
+                await InsertPolicyAsync(connection, sandboxId, version, document, now, createdBy, cancellationToken);
+
+                // Compare-and-set again in SQL: the row is the source of truth, whatever the lock above did.
+                await using var bump = Command(connection, "UPDATE sandboxes SET policy_version = @version WHERE id = @id AND policy_version = @expected;");
+                bump.Parameters.AddWithValue("version", version);
+                bump.Parameters.AddWithValue("id", sandboxId);
+                bump.Parameters.AddWithValue("expected", expectedVersion);
+                if (await bump.ExecuteNonQueryAsync(cancellationToken) != 1)
+                {
+                    throw new InvalidOperationException("The policy version changed inside a write transaction.");
+                }
+
+                var policy = new PolicyRecord(sandboxId, version, document, FromUnixMs(now), createdBy);
+                return new PolicyUpdateResult(PolicyUpdateOutcome.Updated, policy, version);
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PolicyHistoryRecord>> ListPoliciesAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var query = Command(
+            connection,
+            """
+            SELECT p.version, p.document, p.created_at, p.created_by, ps.state
+            FROM policies p
+            LEFT JOIN policy_status ps ON ps.sandbox_id = p.sandbox_id AND ps.version = p.version
+            WHERE p.sandbox_id = @id
+            ORDER BY p.version DESC;
+            """);
+        query.Parameters.AddWithValue("id", sandboxId);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<(PolicyRecord Policy, PolicyState? Reported)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((ReadPolicy(sandboxId, reader), reader.IsDBNull(4) ? null : (PolicyState)reader.GetInt32(4)));
+        }
+
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var currentVersion = rows[0].Policy.Version;
+        var activeVersion = rows.Find(static row => row.Reported == PolicyState.Loaded).Policy?.Version ?? 0;
+        return rows.ConvertAll(row => new PolicyHistoryRecord(
+            row.Policy,
+            PolicyStates.Effective(row.Policy.Version, currentVersion, row.Reported, activeVersion)));
+    }
+
+    public async Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, long version, PolicyState state, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+        ArgumentNullException.ThrowIfNull(message);
+        if (state is not (PolicyState.Loaded or PolicyState.Failed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(state), state, "Only Loaded or Failed can be reported.");
+        }
+
+        return await WriteAsync(
+            async connection =>
+            {
+                var locked = await LockSandboxAsync(connection, sandboxId, cancellationToken);
+                if (locked is null)
+                {
+                    return new StatusReportResult(StatusReportOutcome.SandboxNotFound, null, 0);
+                }
+
+                var current = locked.Value.PolicyVersion;
+                if (current == 0)
+                {
+                    return new StatusReportResult(StatusReportOutcome.NoPolicy, null, 0);
+                }
+
+                if (current != version)
+                {
+                    return new StatusReportResult(StatusReportOutcome.StaleVersion, null, current);
+                }
+
+                // The latest report for a version wins (a sandbox may fail to reload a version it loaded before).
+                await using (var upsert = Command(
+                    connection,
+                    """
+                    INSERT INTO policy_status (sandbox_id, version, state, message, reported_at)
+                    VALUES (@id, @version, @state, @message, @now)
+                    ON CONFLICT (sandbox_id, version) DO UPDATE
+                    SET state = excluded.state, message = excluded.message, reported_at = excluded.reported_at;
+                    """))
+                {
+                    upsert.Parameters.AddWithValue("id", sandboxId);
+                    upsert.Parameters.AddWithValue("version", version);
+                    upsert.Parameters.AddWithValue("state", (int)state);
+                    upsert.Parameters.AddWithValue("message", message);
+                    upsert.Parameters.AddWithValue("now", UnixMsNow());
+                    await upsert.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                var status = await ReadStatusAsync(connection, sandboxId, cancellationToken);
+                return new StatusReportResult(StatusReportOutcome.Recorded, status, version);
+            },
+            cancellationToken);
+    }
+
+    public async Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxId);
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadStatusAsync(connection, sandboxId, cancellationToken);
+    }
+
+    /// <summary>Null if the sandbox does not exist. Version 0 / Pending when it has no policy yet.</summary>
+    private static async Task<PolicyStatusRecord?> ReadStatusAsync(NpgsqlConnection connection, string sandboxId, CancellationToken cancellationToken)
+    {
+        await using var query = Command(connection, StatusQuery);
+        query.Parameters.AddWithValue("id", sandboxId);
+        query.Parameters.AddWithValue("loaded", (int)PolicyState.Loaded);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var version = reader.GetInt64(0);
+        PolicyState? reported = reader.IsDBNull(1) ? null : (PolicyState)reader.GetInt32(1);
+        var message = reader.IsDBNull(2) ? string.Empty : reader.GetString(2);
+        DateTimeOffset? reportedAt = reader.IsDBNull(3) ? null : FromUnixMs(reader.GetInt64(3));
+        var activeVersion = reader.IsDBNull(4) ? 0 : reader.GetInt64(4);
+        var state = PolicyStates.Effective(version, version, reported, activeVersion);
+        return new PolicyStatusRecord(sandboxId, version, state, message, reportedAt, activeVersion);
+    }
+
+    private static async Task InsertPolicyAsync(
+        NpgsqlConnection connection,
+        string sandboxId,
+        long version,
+        string document,
+        long createdAtUnixMs,
+        string createdBy,
+        CancellationToken cancellationToken)
+    {
+        await using var insert = Command(
+            connection,
+            "INSERT INTO policies (sandbox_id, version, document, created_at, created_by) VALUES (@id, @version, @document, @now, @by);");
+        insert.Parameters.AddWithValue("id", sandboxId);
+        insert.Parameters.AddWithValue("version", version);
+        insert.Parameters.AddWithValue("document", document);
+        insert.Parameters.AddWithValue("now", createdAtUnixMs);
+        insert.Parameters.AddWithValue("by", createdBy);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static PolicyRecord ReadPolicy(string sandboxId, NpgsqlDataReader reader) =>
+        new(sandboxId, reader.GetInt64(0), reader.GetString(1), FromUnixMs(reader.GetInt64(2)), reader.GetString(3));
+}

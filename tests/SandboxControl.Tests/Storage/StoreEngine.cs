@@ -1,0 +1,8 @@
+namespace SandboxControl.Tests.Storage;
+
+/// <summary>The storage engines every store test runs against.</summary>
+public enum StoreEngine
+{
+    Sqlite,
+    Postgres,
+}
