@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Identity;
+using SandboxControl.Server.Metrics;
 
 namespace SandboxControl.Server.Authorization;
 
@@ -17,6 +18,7 @@ internal sealed class AuthorizationInterceptor(
     AccessPolicy policy,
     CallerRateLimiter rateLimiter,
     IAuditSink audit,
+    ControlPlaneMetrics metrics,
     TimeProvider time,
     ILogger<AuthorizationInterceptor> logger) : Interceptor
 {
@@ -167,6 +169,7 @@ internal sealed class AuthorizationInterceptor(
             decision.Allowed,
             decision.Code.ToString(),
             decision.Reason);
+        metrics.Decision(rpc, auditEvent.Status, decision.Reason);
         try
         {
             audit.Write(auditEvent);

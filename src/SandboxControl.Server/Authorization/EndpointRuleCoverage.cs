@@ -12,7 +12,10 @@ internal static class EndpointRuleCoverage
     // handler; it serves no data, and it is still behind the TLS client-certificate requirement.
     private const string UnimplementedMethodPrefix = "gRPC - Unimplemented method for ";
 
-    public static void Verify(IEnumerable<EndpointDataSource> dataSources, AccessRuleTable table)
+    /// <param name="dataSources">The app's endpoint data sources.</param>
+    /// <param name="table">The access rules.</param>
+    /// <param name="guardedHttpPaths">Plain HTTP routes that have their own certificate-identity guard (metrics).</param>
+    public static void Verify(IEnumerable<EndpointDataSource> dataSources, AccessRuleTable table, IReadOnlyCollection<string>? guardedHttpPaths = null)
     {
         List<string> problems = [];
         foreach (var endpoint in dataSources.SelectMany(source => source.Endpoints))
@@ -22,6 +25,11 @@ internal static class EndpointRuleCoverage
                 if (endpoint.DisplayName is { } name
                     && name.StartsWith(UnimplementedMethodPrefix, StringComparison.Ordinal)
                     && table.HasService(name[UnimplementedMethodPrefix.Length..]))
+                {
+                    continue;
+                }
+
+                if (endpoint is RouteEndpoint route && guardedHttpPaths?.Contains(route.RoutePattern.RawText) == true)
                 {
                     continue;
                 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.DevMode;
+using SandboxControl.Server.Metrics;
 using SandboxControl.Server.Services;
 using SandboxControl.Server.Storage;
 
@@ -10,6 +11,8 @@ namespace SandboxControl.Server.Hosting;
 /// <summary>Builds and starts the server the same way for Program.cs and for tests.</summary>
 internal static class SandboxControlApp
 {
+    public const string MetricsPath = "/metrics";
+
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -31,8 +34,11 @@ internal static class SandboxControlApp
         // Both behind mTLS and the interceptor like every RPC (rules in BuiltInAccessRules).
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        // Plain HTTP, so guarded by its own middleware with the same certificate identity (operators only).
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(MetricsPath), branch => branch.UseMiddleware<MetricsAccessMiddleware>());
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         // Fail closed: a mapped RPC without an access rule stops the server before the port opens.
-        EndpointRuleCoverage.Verify(((IEndpointRouteBuilder)app).DataSources, app.Services.GetRequiredService<AccessRuleTable>());
+        EndpointRuleCoverage.Verify(((IEndpointRouteBuilder)app).DataSources, app.Services.GetRequiredService<AccessRuleTable>(), [MetricsPath]);
         return app;
     }
 

@@ -2,10 +2,12 @@ using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Identity;
 using SandboxControl.Server.Issuance;
+using SandboxControl.Server.Metrics;
 using SandboxControl.Server.Services;
 using SandboxControl.Server.Storage;
 using SandboxControl.Server.Tls;
@@ -54,6 +56,10 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<AuthorizationInterceptor>();
         services.AddSingleton<IAuditSink, FileAuditSink>();
 
+        services.AddSingleton<ControlPlaneMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ControlPlaneMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Hosting")
+            .AddPrometheusExporter());
         services.AddSingleton<LogFeed>();
         services.AddSingleton<FollowStreamLimiter>();
         services.AddSingleton<SandboxIdReuseGuard>();

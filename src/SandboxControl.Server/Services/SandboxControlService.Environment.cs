@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using SandboxControl.V1;
 
@@ -32,7 +31,7 @@ internal sealed partial class SandboxControlService
         foreach (var (name, value) in request.Variables)
         {
             // The message names the variable, never its value: values are credentials.
-            if (!EnvironmentNameRegex().IsMatch(name))
+            if (!IsEnvironmentName(name))
             {
                 RpcErrors.InvalidArgument("variable names must match [A-Za-z_][A-Za-z0-9_]{0,127}");
             }
@@ -52,6 +51,21 @@ internal sealed partial class SandboxControlService
         return new SetSandboxProviderEnvironmentResponse { VariableCount = variables.Count };
     }
 
-    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]{0,127}\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial Regex EnvironmentNameRegex();
+    private static bool IsEnvironmentName(string name)
+    {
+        if (name.Length is 0 or > 128 || name[0] is >= '0' and <= '9')
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c is not ((>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

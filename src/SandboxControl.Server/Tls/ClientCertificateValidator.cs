@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SandboxControl.Server.Identity;
+using SandboxControl.Server.Metrics;
 
 namespace SandboxControl.Server.Tls;
 
@@ -8,7 +9,7 @@ namespace SandboxControl.Server.Tls;
 /// Decides at the TLS handshake whether a client certificate is acceptable at all. Kestrel lets this
 /// callback alone decide, so it builds the chain itself against the configured CAs only.
 /// </summary>
-internal sealed class ClientCertificateValidator(TimeProvider time, ILogger<ClientCertificateValidator> logger)
+internal sealed class ClientCertificateValidator(TimeProvider time, ControlPlaneMetrics metrics, ILogger<ClientCertificateValidator> logger)
 {
     private static readonly Oid ClientAuth = new(CertificateRules.ClientAuthOid);
 
@@ -17,6 +18,7 @@ internal sealed class ClientCertificateValidator(TimeProvider time, ILogger<Clie
         if (certificate is null)
         {
             Log.HandshakeRefused(logger, "-", "no client certificate");
+            metrics.HandshakeRefused("no client certificate");
             return false;
         }
 
@@ -27,6 +29,7 @@ internal sealed class ClientCertificateValidator(TimeProvider time, ILogger<Clie
         }
 
         Log.HandshakeRefused(logger, certificate.SerialNumber, reason);
+        metrics.HandshakeRefused(reason.StartsWith("chain validation failed", StringComparison.Ordinal) ? "chain validation failed" : reason);
         return false;
     }
 

@@ -39,6 +39,22 @@ public static class GrpcClients
 
     public static V1.SandboxControl.SandboxControlClient Client(GrpcChannel channel) => new(channel);
 
+    /// <summary>A plain HTTP/2 client with the same trust and client certificate, for the non-gRPC metrics route.</summary>
+    public static HttpClient Http(Uri address, X509Certificate2 trustedCa, X509Certificate2? clientCertificate) => new(new SocketsHttpHandler
+    {
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            ClientCertificateContext = clientCertificate is null ? null : SslStreamCertificateContext.Create(clientCertificate, null, offline: true),
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                certificate is X509Certificate2 server && ChainsTo(server, trustedCa) && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
+        },
+    })
+    {
+        BaseAddress = address,
+        DefaultRequestVersion = System.Net.HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
     private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca)
     {
         using var chain = new X509Chain();

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.RegularExpressions;
 using SandboxControl.Cli.Certificates;
 using SandboxControl.Cli.Output;
 using SandboxControl.Pki;
@@ -12,7 +11,7 @@ namespace SandboxControl.Cli.Commands.Certs;
 /// <c>certs request ID --key-out F --csr-out F</c>: a new ECDSA P-256 key and a PKCS#10 CSR, made where the
 /// sandbox runs. Only the CSR travels (to <c>sandboxes issue-cert</c>); the key never leaves the machine.
 /// </summary>
-internal static partial class RequestCommand
+internal static class RequestCommand
 {
     public static Command Create(CommandRunner runner)
     {
@@ -24,9 +23,9 @@ internal static partial class RequestCommand
         runner.SetOfflineAction(command, async (context, cancellationToken) =>
         {
             var sandboxId = context.Get(id);
-            if (!IdPattern().IsMatch(sandboxId))
+            if (!IdentifierRules.IsValidId(sandboxId))
             {
-                throw new UsageException("the sandbox id must match ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$.");
+                throw new UsageException($"the sandbox id must match {IdentifierRules.IdPattern}.");
             }
 
             var keyPath = context.FullPath(context.Get(keyOut));
@@ -48,7 +47,4 @@ internal static partial class RequestCommand
         });
         return command;
     }
-
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
 }
