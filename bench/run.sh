@@ -9,13 +9,14 @@ REPO="${SANDBOXCONTROL_REPO:-$(dirname "$BENCH_DIR")}"   # where the server's so
 DURATION="${BENCH_DURATION:-10}"          # measured seconds per scenario and target
 WARMUP="${BENCH_WARMUP:-2}"               # unmeasured seconds before each measurement
 SCENARIOS="${BENCH_SCENARIOS:-a b c d}"   # subset, e.g. "a"
+ROUNDS="${BENCH_ROUNDS:-1}"               # targets alternate within each round; the table shows the median round
 TARGETS="${BENCH_TARGETS:-full ceiling grpc-js}"
 STORE_SANDBOXES="${BENCH_STORE_SANDBOXES:-10000}"   # sandboxes seeded into the full server's store
 A_CONNECTIONS="${BENCH_A_CONNECTIONS:-64}"
 A_CONCURRENCY="${BENCH_A_CONCURRENCY:-4}"
 B_CONNECTIONS="${BENCH_B_CONNECTIONS:-1000}"
 B_RATE="${BENCH_B_RATE:-1000}"            # total calls/s across the held-open connections ("moderate")
-B_WARMUP="${BENCH_B_WARMUP:-6}"           # opening 1,000 mTLS connections takes a few seconds
+B_WARMUP="${BENCH_B_WARMUP:-2}"           # after all 1,000 connections are open (not measured)
 C_CONNECTIONS="${BENCH_C_CONNECTIONS:-16}"
 D_CONNECTIONS="${BENCH_D_CONNECTIONS:-16}"
 D_LINES="${BENCH_D_LINES_PER_MESSAGE:-100}"
@@ -27,6 +28,7 @@ RESULTS="${BENCH_RESULTS:-$WORK/results}"
 mkdir -p "$RESULTS"
 
 PIDS=()
+FAILED=0
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -90,10 +92,10 @@ start_target() { # name
 
 run_load() { # target scenario extra-args...
   local target="$1" scenario="$2"; shift 2
-  log "scenario $scenario against $target"
+  log "round $round: scenario $scenario against $target (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   "${BENCH[@]}" run --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" --ca-key "$CERTS/ca.key" \
     --trust-domain "$TRUST_DOMAIN" --server-pid "${PID[$target]}" --label "$scenario/$target" \
-    --json "$RESULTS/$scenario-$target.json" "$@" | sed 's/^/    /' >&2 || log "scenario $scenario against $target failed"
+    --json "$RESULTS/$scenario-$target-r$round.json" "$@" | sed 's/^/    /' >&2 || { log "scenario $scenario against $target failed"; FAILED=1; }
 }
 
 for target in $TARGETS; do start_target "$target"; done
@@ -104,6 +106,7 @@ if [[ " $TARGETS " == *" full "* ]]; then
     --count "$STORE_SANDBOXES" --policy-bytes "$POLICY_BYTES" >&2
 fi
 
+for round in $(seq 1 "$ROUNDS"); do
 for scenario in $SCENARIOS; do
   for target in $TARGETS; do
     case "$scenario" in
@@ -119,7 +122,8 @@ for scenario in $SCENARIOS; do
     esac
   done
 done
+done
 
 "$BENCH_DIR/summarize.sh" "$RESULTS"
 [[ -n "${BENCH_KEEP:-}" ]] && log "results in $RESULTS"
-exit 0
+exit "$FAILED"

@@ -2,9 +2,10 @@
 # Prints one table from the JSON files bench/run.sh wrote (<scenario>-<target>.json).
 set -euo pipefail
 RESULTS="$1"
-value() { # scenario target jq-expression
-  local file="$RESULTS/$1-$2.json"
-  if [[ -f "$file" ]]; then jq -r "$3 // empty" "$file"; fi
+value() { # scenario target jq-expression: the median over rounds (lower median for an even count)
+  local files=("$RESULTS/$1-$2"-r*.json)
+  [[ -f "${files[0]}" ]] || return 0
+  jq -s -r "[.[] | $3 | select(. != null)] | sort | if length == 0 then empty else .[((length - 1) / 2 | floor)] end" "${files[@]}"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 fmt() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "") print "-"; else printf f, v }'; }
@@ -17,9 +18,9 @@ row() { # label scenario jq-expression format
 errors() { # scenario
   local out="" target
   for target in full ceiling grpc-js; do
-    local file="$RESULTS/$1-$target.json"
-    [[ -f "$file" ]] || continue
-    local e; e="$(jq -r '[.errors | to_entries[] | "\(.key)=\(.value)"] | join(",")' "$file")"
+    local files=("$RESULTS/$1-$target"-r*.json)
+    [[ -f "${files[0]}" ]] || continue
+    local e; e="$(jq -s -r '[.[].errors | to_entries[]] | group_by(.key) | map("\(.[0].key)=\(map(.value) | add)") | join(",")' "${files[@]}")"
     [[ -n "$e" ]] && out+=" $target:$e"
   done
   [[ -n "$out" ]] && echo "errors in scenario $1:$out"

@@ -14,9 +14,13 @@ namespace SandboxControl.Bench;
 internal sealed class LoadRunner(BenchOptions options, Identities identities, ChannelFactory factory)
 {
     private const int MixedPushEvery = 10;
+    /// <summary>Longest wait for every connection's first call before measuring anyway.</summary>
+    private static readonly TimeSpan ConnectPhaseLimit = TimeSpan.FromSeconds(60);
     private long _started;
-    private long _measureStart;
-    private long _measureEnd;
+    private long _measureStart = long.MaxValue;
+    private long _measureEnd = long.MaxValue;
+    private int _unconnected;
+    private readonly TaskCompletionSource _allConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task<LoadResult> RunAsync()
     {
@@ -25,9 +29,7 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
             : Enumerable.Range(0, options.Connections).Select(index => factory.Create(identities.Contexts[index % identities.Count])).ToArray();
         var workerCount = options.Connections * options.ConcurrencyPerConnection;
         var stats = Enumerable.Range(0, workerCount).Select(_ => new WorkerStats()).ToArray();
-        var now = Stopwatch.GetTimestamp();
-        _measureStart = now + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
-        _measureEnd = _measureStart + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
+        _unconnected = workerCount;
         double? serverCpuStart = null, clientCpuStart = null;
         try
         {
@@ -40,11 +42,17 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
                 workers[worker] = Task.Run(() => WorkerAsync(index, connection, channels.Length == 0 ? null : channels[connection], state));
             }
 
+            // The clock starts once every worker has completed one call (all connections open and
+            // handshaken) plus the warm-up, so opening 1,000 connections is never measured as latency.
             var cpuProbe = Task.Run(async () =>
             {
+                await Task.WhenAny(_allConnected.Task, Task.Delay(ConnectPhaseLimit));
                 await Task.Delay(options.Warmup);
                 serverCpuStart = options.ServerPid is { } pid ? ProcessStats.CpuSeconds(pid) : null;
                 clientCpuStart = ProcessStats.CpuSeconds(Environment.ProcessId);
+                var start = Stopwatch.GetTimestamp();
+                Volatile.Write(ref _measureEnd, start + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency));
+                Volatile.Write(ref _measureStart, start);
             });
             await Task.WhenAll(workers);
             await cpuProbe;
@@ -58,7 +66,7 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
         }
 
         var finished = Stopwatch.GetTimestamp();
-        var elapsed = Stopwatch.GetElapsedTime(_measureStart, Math.Min(finished, _measureEnd));
+        var elapsed = _measureStart == long.MaxValue ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_measureStart, Math.Min(finished, _measureEnd));
         var serverCpu = options.ServerPid is { } serverPid && serverCpuStart is { } s && ProcessStats.CpuSeconds(serverPid) is { } e ? e - s : (double?)null;
         var clientCpu = clientCpuStart is { } cs && ProcessStats.CpuSeconds(Environment.ProcessId) is { } ce ? ce - cs : (double?)null;
         return LoadResult.From(options, stats, elapsed, serverCpu, clientCpu);
@@ -87,12 +95,12 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
             }
 
             var start = Stopwatch.GetTimestamp();
-            if (start >= _measureEnd)
+            if (start >= Volatile.Read(ref _measureEnd))
             {
                 return;
             }
 
-            var measured = start >= _measureStart;
+            var measured = start >= Volatile.Read(ref _measureStart);
             if (measured && options.Calls is { } budget && Interlocked.Increment(ref _started) > budget)
             {
                 return;
@@ -142,6 +150,10 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
             finally
             {
                 ownChannel?.Dispose();
+                if (sequence == 0 && Interlocked.Decrement(ref _unconnected) == 0)
+                {
+                    _allConnected.TrySetResult();
+                }
             }
         }
     }
