@@ -35,6 +35,7 @@ internal static class SandboxControlServiceCollectionExtensions
 
         // Storage registers the secrets protector it encrypts credentials with.
         services.AddSandboxStorage();
+        DecorateStoreWithTiming(services);
 
         services.AddSingleton<TlsMaterialProvider>();
         services.AddHostedService<TlsReloadWatcher>();
@@ -76,6 +77,14 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddOptions<GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
         return services;
+    }
+
+    private static void DecorateStoreWithTiming(IServiceCollection services)
+    {
+        var engine = services.Last(descriptor => descriptor.ServiceType == typeof(ISandboxStore));
+        services.Remove(engine);
+        services.AddSingleton<ISandboxStore>(provider => new TimedSandboxStore(
+            (ISandboxStore)engine.ImplementationFactory!(provider), provider.GetRequiredService<ControlPlaneMetrics>()));
     }
 
     private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, string section)

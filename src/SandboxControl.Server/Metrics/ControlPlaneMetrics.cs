@@ -12,16 +12,21 @@ internal sealed class ControlPlaneMetrics
 
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _handshakeRefusals;
+    private readonly Histogram<double> _storeDuration;
 
     public ControlPlaneMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
         _decisions = meter.CreateCounter<long>("sandboxcontrol.authorization.decisions", description: "Authorization decisions by RPC, outcome status and reason.");
         _handshakeRefusals = meter.CreateCounter<long>("sandboxcontrol.tls.handshake_refusals", description: "Client certificates refused at the TLS handshake, by reason.");
+        _storeDuration = meter.CreateHistogram<double>("sandboxcontrol.store.operation.duration", unit: "s", description: "Store operation latency, by operation.");
     }
 
     public void Decision(string rpc, string status, string reason) =>
         _decisions.Add(1, new KeyValuePair<string, object?>("rpc", rpc), new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("reason", reason));
 
     public void HandshakeRefused(string reason) => _handshakeRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void StoreOperation(string operation, TimeSpan elapsed) =>
+        _storeDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
 }

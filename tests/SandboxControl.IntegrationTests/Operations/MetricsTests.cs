@@ -24,6 +24,8 @@ public sealed class MetricsTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Contains("rpc=\"ListSandboxes\"", text, StringComparison.Ordinal);
         Assert.Contains("status=\"PermissionDenied\"", text, StringComparison.Ordinal);
         Assert.Contains("kestrel_", text, StringComparison.Ordinal);
+        Assert.Contains("sandboxcontrol_store_operation_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("operation=\"CreateSandbox\"", text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using SandboxControl.Server.Storage;
+
+namespace SandboxControl.Server.Metrics;
+
+/// <summary>Records the latency of every store operation, whichever engine is behind it.</summary>
+internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics metrics) : ISandboxStore
+{
+    public event EventHandler<SandboxChangedEventArgs>? SandboxChanged
+    {
+        add => inner.SandboxChanged += value;
+        remove => inner.SandboxChanged -= value;
+    }
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    // From memory on every request: not a store round trip, not timed.
+    public DateTimeOffset? GetSandboxCreatedAt(string sandboxId) => inner.GetSandboxCreatedAt(sandboxId);
+
+    public Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, CancellationToken cancellationToken) =>
+        TimeAsync(inner.CreateSandboxAsync(sandboxId, initialPolicy, createdBy, cancellationToken));
+
+    public Task<SandboxRecord?> GetSandboxAsync(string sandboxId, CancellationToken cancellationToken) =>
+        TimeAsync(inner.GetSandboxAsync(sandboxId, cancellationToken));
+
+    public Task<IReadOnlyList<SandboxRecord>> ListSandboxesAsync(string? afterSandboxId, int limit, CancellationToken cancellationToken) =>
+        TimeAsync(inner.ListSandboxesAsync(afterSandboxId, limit, cancellationToken));
+
+    public Task<bool> DeleteSandboxAsync(string sandboxId, CancellationToken cancellationToken) =>
+        TimeAsync(inner.DeleteSandboxAsync(sandboxId, cancellationToken));
+
+    public Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken) =>
+        TimeAsync(inner.GetCurrentPolicyAsync(sandboxId, cancellationToken));
+
+    public Task<PolicyUpdateResult> UpdatePolicyAsync(string sandboxId, long expectedVersion, string document, string createdBy, CancellationToken cancellationToken) =>
+        TimeAsync(inner.UpdatePolicyAsync(sandboxId, expectedVersion, document, createdBy, cancellationToken));
+
+    public Task<IReadOnlyList<PolicyHistoryRecord>> ListPoliciesAsync(string sandboxId, CancellationToken cancellationToken) =>
+        TimeAsync(inner.ListPoliciesAsync(sandboxId, cancellationToken));
+
+    public Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, long version, PolicyState state, string message, CancellationToken cancellationToken) =>
+        TimeAsync(inner.ReportPolicyStatusAsync(sandboxId, version, state, message, cancellationToken));
+
+    public Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, CancellationToken cancellationToken) =>
+        TimeAsync(inner.GetPolicyStatusAsync(sandboxId, cancellationToken));
+
+    public Task<bool> SetProviderEnvironmentAsync(string sandboxId, IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken) =>
+        TimeAsync(inner.SetProviderEnvironmentAsync(sandboxId, variables, cancellationToken));
+
+    public Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, CancellationToken cancellationToken) =>
+        TimeAsync(inner.GetProviderEnvironmentAsync(sandboxId, cancellationToken));
+
+    public Task<long?> AppendLogsAsync(string sandboxId, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken) =>
+        TimeAsync(inner.AppendLogsAsync(sandboxId, lines, cancellationToken));
+
+    public Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
+        TimeAsync(inner.ReadLogsAsync(sandboxId, afterSequence, since, limit, cancellationToken));
+
+    private async Task<T> TimeAsync<T>(Task<T> operation, [CallerArgumentExpression(nameof(operation))] string expression = "")
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await operation.ConfigureAwait(false);
+        }
+        finally
+        {
+            metrics.StoreOperation(OperationName(expression), Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    // "inner.GetSandboxAsync(sandboxId, cancellationToken)" -> "GetSandbox": a fixed set of tag values.
+    private static string OperationName(string expression)
+    {
+        var start = expression.IndexOf('.', StringComparison.Ordinal) + 1;
+        var end = expression.IndexOf("Async(", StringComparison.Ordinal);
+        return end > start ? expression[start..end] : "unknown";
+    }
+}
