@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using Grpc.Core;
+using SandboxControl.IntegrationTests.Infrastructure;
+using SandboxControl.IntegrationTests.Security;
+using SandboxControl.V1;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SandboxControl.IntegrationTests.Replicas;
+
+/// <summary>Two in-process servers sharing one PostgreSQL database, as replicas behind a load balancer.</summary>
+public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
+
+    private readonly TestPki _pki = new();
+    private readonly TempDirectory _data1 = new("replica1");
+    private readonly TempDirectory _data2 = new("replica2");
+    private ReplicaDatabase? _database;
+    private TestServer? _replica1;
+    private TestServer? _replica2;
+
+    private TestServer Replica1 => _replica1!;
+
+    private TestServer Replica2 => _replica2!;
+
+    public async Task InitializeAsync()
+    {
+        if (ReplicaDatabase.SkipReason is not null)
+        {
+            return;
+        }
+
+        _database = new ReplicaDatabase();
+        // Started together: both run the migrations, the advisory lock makes them take turns.
+        var starting1 = TestServer.StartAsync(_pki, _data1.Path, _database.Settings());
+        var starting2 = TestServer.StartAsync(_pki, _data2.Path, _database.Settings(_data1.Combine("secrets.key")));
+        _replica1 = await starting1;
+        _replica2 = await starting2;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_replica1 is not null)
+        {
+            await _replica1.DisposeAsync();
+        }
+
+        if (_replica2 is not null)
+        {
+            await _replica2.DisposeAsync();
+        }
+    }
+
+    // xunit calls this after DisposeAsync: the servers are stopped before their database and files go.
+    public void Dispose()
+    {
+        _database?.Dispose();
+        _data1.Dispose();
+        _data2.Dispose();
+        _pki.Dispose();
+    }
+
+    [PostgresFact]
+    public async Task UpdatePolicy_FiftyConcurrentSameExpectedVersionOnTwoReplicas_ExactlyOneWinsHistoryContiguous()
+    {
+        await Replica1.CreateSandboxAsync("race", "policy-1");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
+        {
+            var admin = i % 2 == 0 ? Replica1.Admin : Replica2.Admin;
+            try
+            {
+                await admin.UpdateSandboxPolicyAsync(new UpdateSandboxPolicyRequest { SandboxId = "race", ExpectedVersion = 1, Document = $"policy-from-{i}" });
+                return StatusCode.OK;
+            }
+            catch (RpcException ex)
+            {
+                return ex.StatusCode;
+            }
+        })));
+
+        var won = outcomes.Count(status => status == StatusCode.OK);
+        var aborted = outcomes.Count(status => status == StatusCode.Aborted);
+        output.WriteLine($"50 concurrent updates over 2 replicas: {won} won, {aborted} Aborted, {50 - won - aborted} other");
+        Assert.Equal(1, won);
+        Assert.Equal(49, aborted);
+        foreach (var replica in new[] { Replica1, Replica2 })
+        {
+            var history = await replica.Admin.ListSandboxPoliciesAsync(new ListSandboxPoliciesRequest { SandboxId = "race" });
+            Assert.Equal([2L, 1L], history.Policies.Select(entry => entry.Policy.Version));
+        }
+
+        // Then 50 retrying updaters over both replicas: every version 3..52 written once, no gap, no duplicate.
+        var written = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
+        {
+            var admin = i % 2 == 0 ? Replica1.Admin : Replica2.Admin;
+            var expected = 2L;
+            while (true)
+            {
+                try
+                {
+                    var policy = await admin.UpdateSandboxPolicyAsync(new UpdateSandboxPolicyRequest { SandboxId = "race", ExpectedVersion = expected, Document = $"retry-{i}" });
+                    return policy.Version;
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.Aborted)
+                {
+                    var current = await admin.GetSandboxAsync(new GetSandboxRequest { SandboxId = "race" });
+                    expected = current.PolicyVersion;
+                }
+            }
+        })));
+        Assert.Equal(Enumerable.Range(3, 50).Select(v => (long)v), written.Order());
+        var final = await Replica2.Admin.ListSandboxPoliciesAsync(new ListSandboxPoliciesRequest { SandboxId = "race" });
+        Assert.Equal(Enumerable.Range(1, 52).Reverse().Select(v => (long)v), final.Policies.Select(entry => entry.Policy.Version));
+    }
+
+    [PostgresFact]
+    public async Task FollowOnReplica1_LinePushedOnReplica2_ArrivesWithinOneSecond()
+    {
+        await Replica1.CreateSandboxAsync("chatty", "p");
+        var pusher = Replica2.Client(_pki.Sandbox("chatty"));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var follow = Replica1.Client(_pki.Operator(TestServer.ViewerName))
+            .GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = "chatty", Follow = true }, cancellationToken: cancel.Token);
+        await PushAsync(pusher, "warm-up");
+        Assert.True(await follow.ResponseStream.MoveNext(cancel.Token));
+
+        var latencies = new List<double>();
+        for (var i = 0; i < 10; i++)
+        {
+            var next = follow.ResponseStream.MoveNext(cancel.Token);
+            await Task.Delay(50);
+            var clock = Stopwatch.StartNew();
+            await PushAsync(pusher, $"line-{i}");
+            Assert.True(await next);
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.Equal($"line-{i}", follow.ResponseStream.Current.Message);
+        }
+
+        output.WriteLine($"push on replica 2 -> follower on replica 1: max {latencies.Max():F1} ms, median {latencies.Order().ElementAt(latencies.Count / 2):F1} ms over {latencies.Count} lines");
+        Assert.All(latencies, latency => Assert.True(latency < OneSecond.TotalMilliseconds, $"{latency:F1} ms"));
+    }
+
+    [PostgresFact]
+    public async Task DeleteOnReplica1_CertificateUnauthenticatedOnReplica2WithinOneSecond()
+    {
+        await Replica1.CreateSandboxAsync("doomed", "p");
+        var sandboxOn2 = Replica2.Client(_pki.Sandbox("doomed"));
+        // The connection to replica 2 is open and its identity checked before the delete.
+        Assert.Equal("p", (await sandboxOn2.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = "doomed" })).Document);
+
+        await Replica1.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = "doomed" });
+        var clock = Stopwatch.StartNew();
+        StatusCode status;
+        while (true)
+        {
+            try
+            {
+                await sandboxOn2.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = "doomed" });
+                status = StatusCode.OK;
+            }
+            catch (RpcException ex)
+            {
+                status = ex.StatusCode;
+            }
+
+            if (status != StatusCode.OK || clock.Elapsed > TimeSpan.FromSeconds(5))
+            {
+                break;
+            }
+
+            await Task.Delay(5);
+        }
+
+        output.WriteLine($"delete on replica 1 -> {status} on replica 2 after {clock.Elapsed.TotalMilliseconds:F1} ms");
+        Assert.Equal(StatusCode.Unauthenticated, status);
+        Assert.True(clock.Elapsed < OneSecond, $"{clock.Elapsed.TotalMilliseconds:F1} ms");
+    }
+
+    private static async Task PushAsync(V1.SandboxControl.SandboxControlClient client, string message)
+    {
+        using var push = client.PushSandboxLogs();
+        await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = "chatty", Lines = { SandboxIsolationTests.Line(message) } });
+        await push.RequestStream.CompleteAsync();
+        await push;
+    }
+}
