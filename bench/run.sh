@@ -22,6 +22,7 @@ D_CONNECTIONS="${BENCH_D_CONNECTIONS:-16}"
 D_LINES="${BENCH_D_LINES_PER_MESSAGE:-100}"
 D_MESSAGES="${BENCH_D_MESSAGES_PER_STREAM:-10}"
 POLICY_BYTES="${BENCH_POLICY_BYTES:-512}"
+SERVER_GC="${BENCH_SERVER_GC:-1}"         # DOTNET_gcServer for full and ceiling (1 = the Web SDK default)
 TRUST_DOMAIN="bench.test"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sandboxcontrol-bench.XXXXXX")"
 RESULTS="${BENCH_RESULTS:-$WORK/results}"
@@ -68,7 +69,7 @@ start_target() { # name
   case "$name" in
     full)
       mkdir -p "$WORK/data"
-      ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 dotnet "$WORK/build/server/SandboxControl.Server.dll" \
+      ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/server/SandboxControl.Server.dll" \
         --Server:ListenAddress=127.0.0.1 --Server:Port="$port" \
         --Tls:ServerCertificatePath="$CERTS/server.crt" --Tls:ServerKeyPath="$CERTS/server.key" --Tls:ClientCaPath="$CERTS/ca.crt" \
         --Identity:TrustDomain="$TRUST_DOMAIN" --Authorization:Operators:bench=Admin \
@@ -76,7 +77,7 @@ start_target() { # name
         --Audit:Path="$WORK/data/audit.log" --RateLimit:Enabled=false >"$WORK/full.log" 2>&1 &
       ;;
     ceiling)
-      DOTNET_gcServer=1 dotnet "$WORK/build/ceiling/sandboxcontrol-ceiling.dll" --Ceiling:Port="$port" \
+      DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/ceiling/sandboxcontrol-ceiling.dll" --Ceiling:Port="$port" \
         --Ceiling:ServerCertificatePath="$CERTS/server.crt" --Ceiling:ServerKeyPath="$CERTS/server.key" \
         --Ceiling:ClientCaPath="$CERTS/ca.crt" --Ceiling:PolicyBytes="$POLICY_BYTES" >"$WORK/ceiling.log" 2>&1 &
       ;;
