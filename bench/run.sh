@@ -69,12 +69,14 @@ start_target() { # name
   case "$name" in
     full)
       mkdir -p "$WORK/data"
-      ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/server/SandboxControl.Server.dll" \
+      # Started from its own directory: the content root is the working directory, and without the
+      # shipped appsettings.json the server logs four Information lines per request.
+      (cd "$WORK/build/server" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/server/SandboxControl.Server.dll" \
         --Server:ListenAddress=127.0.0.1 --Server:Port="$port" \
         --Tls:ServerCertificatePath="$CERTS/server.crt" --Tls:ServerKeyPath="$CERTS/server.key" --Tls:ClientCaPath="$CERTS/ca.crt" \
         --Identity:TrustDomain="$TRUST_DOMAIN" --Authorization:Operators:bench=Admin \
         --Storage:SqlitePath="$WORK/data/sandboxcontrol.db" --Secrets:KeyPath="$WORK/secrets.key" \
-        --Audit:Path="$WORK/data/audit.log" --RateLimit:Enabled=false >"$WORK/full.log" 2>&1 &
+        --Audit:Path="$WORK/data/audit.log" --RateLimit:Enabled=false) >"$WORK/full.log" 2>&1 &
       ;;
     ceiling)
       DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/ceiling/sandboxcontrol-ceiling.dll" --Ceiling:Port="$port" \
