@@ -43,7 +43,7 @@ internal sealed class KestrelMtlsConfigurator(
         ServerCertificateContext = material.ServerCertificateContext,
         // The handshake fails without a client certificate: RequireCertificate, never Delay/Allow.
         ClientCertificateRequired = true,
-        RemoteCertificateValidationCallback = (_, certificate, chain, _) => validator.Validate(material, certificate as X509Certificate2, chain),
+        RemoteCertificateValidationCallback = (_, certificate, chain, errors) => validator.Validate(certificate as X509Certificate2, chain, errors),
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         // SslStream builds its own chain before our callback runs; without this policy that first build

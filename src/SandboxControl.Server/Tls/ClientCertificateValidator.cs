@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using SandboxControl.Server.Identity;
 using SandboxControl.Server.Metrics;
@@ -7,33 +7,31 @@ namespace SandboxControl.Server.Tls;
 
 /// <summary>
 /// Decides at the TLS handshake whether a client certificate is acceptable at all. Kestrel lets this
-/// callback alone decide, so it builds the chain itself against the configured CAs only.
+/// callback alone decide. The chain itself was already built by SslStream with our policy
+/// (<see cref="TlsMaterial.CreateClientChainPolicy"/>: our CAs only, clientAuth, no downloads), so
+/// its verdict is used rather than building the same chain a second time on every handshake.
 /// </summary>
-internal sealed class ClientCertificateValidator(TimeProvider time, ControlPlaneMetrics metrics, ILogger<ClientCertificateValidator> logger)
+internal sealed class ClientCertificateValidator(ControlPlaneMetrics metrics, ILogger<ClientCertificateValidator> logger)
 {
-    private static readonly Oid ClientAuth = new(CertificateRules.ClientAuthOid);
-
-    public bool Validate(TlsMaterial material, X509Certificate2? certificate, X509Chain? presentedChain)
+    public bool Validate(X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (certificate is null)
         {
-            Log.HandshakeRefused(logger, "-", "no client certificate");
-            metrics.HandshakeRefused("no client certificate");
+            Refuse("-", "no client certificate");
             return false;
         }
 
-        var reason = FindProblem(material, certificate, presentedChain);
+        var reason = FindProblem(certificate, chain, errors);
         if (reason is null)
         {
             return true;
         }
 
-        Log.HandshakeRefused(logger, certificate.SerialNumber, reason);
-        metrics.HandshakeRefused(reason.StartsWith("chain validation failed", StringComparison.Ordinal) ? "chain validation failed" : reason);
+        Refuse(certificate.SerialNumber, reason);
         return false;
     }
 
-    private string? FindProblem(TlsMaterial material, X509Certificate2 certificate, X509Chain? presentedChain)
+    private static string? FindProblem(X509Certificate2 certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         // Require an explicit clientAuth EKU: a certificate without EKU is valid for everything.
         if (!CertificateRules.HasClientAuthUsage(certificate))
@@ -46,49 +44,24 @@ internal sealed class ClientCertificateValidator(TimeProvider time, ControlPlane
             return "CA certificate presented as a client certificate";
         }
 
-        using var chain = new X509Chain();
-        // Only our CAs (never the system store); no downloads from client-supplied AIA URLs (SSRF,
-        // stalls); no online revocation — our deny list is checked per call instead.
-        var policy = material.CreateClientChainPolicy();
-        chain.ChainPolicy = policy;
-        policy.ApplicationPolicy.Add(ClientAuth);
-        policy.VerificationTime = time.GetUtcNow().UtcDateTime;
-        policy.VerificationTimeIgnored = false;
-        if (presentedChain is not null)
+        // Fail closed on any chain error, and on a missing chain: nothing is accepted unverified.
+        if (errors != SslPolicyErrors.None || chain is null)
         {
-            foreach (var extra in presentedChain.ChainPolicy.ExtraStore)
-            {
-                if (!CertificateRules.IsSameCertificate(extra, certificate))
-                {
-                    policy.ExtraStore.Add(extra);
-                }
-            }
-        }
-
-        try
-        {
-            if (chain.Build(certificate))
-            {
-                return null;
-            }
-
             var flags = X509ChainStatusFlags.NoError;
-            foreach (var status in chain.ChainStatus)
+            foreach (var status in chain?.ChainStatus ?? [])
             {
                 flags |= status.Status;
             }
 
-            return "chain validation failed: " + flags;
+            return "chain validation failed: " + (flags == X509ChainStatusFlags.NoError ? errors.ToString() : flags.ToString());
         }
-        finally
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                if (!ReferenceEquals(element.Certificate, certificate) && !material.ClientCertificateAuthorities.Contains(element.Certificate))
-                {
-                    element.Certificate.Dispose();
-                }
-            }
-        }
+
+        return null;
+    }
+
+    private void Refuse(string serialNumber, string reason)
+    {
+        Log.HandshakeRefused(logger, serialNumber, reason);
+        metrics.HandshakeRefused(reason.StartsWith("chain validation failed", StringComparison.Ordinal) ? "chain validation failed" : reason);
     }
 }

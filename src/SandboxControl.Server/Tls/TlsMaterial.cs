@@ -1,5 +1,7 @@
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SandboxControl.Server.Identity;
 
 namespace SandboxControl.Server.Tls;
 
@@ -35,7 +37,11 @@ internal sealed class TlsMaterial
 
     public X509Certificate2Collection ClientCertificateAuthorities { get; }
 
-    /// <summary>Our CAs only, no downloads, no online revocation. A fresh policy per use: it is mutable.</summary>
+    /// <summary>
+    /// The policy SslStream builds client chains with: only our CAs (never the system store), valid
+    /// for clientAuth, no downloads from client-supplied AIA URLs (SSRF, handshake stalls), no online
+    /// revocation (our deny list is checked per call instead). A fresh copy per handshake: it is mutable.
+    /// </summary>
     public X509ChainPolicy CreateClientChainPolicy()
     {
         var policy = new X509ChainPolicy
@@ -45,6 +51,7 @@ internal sealed class TlsMaterial
             RevocationMode = X509RevocationMode.NoCheck,
         };
         policy.CustomTrustStore.AddRange(ClientCertificateAuthorities);
+        policy.ApplicationPolicy.Add(new Oid(CertificateRules.ClientAuthOid));
         return policy;
     }
 }

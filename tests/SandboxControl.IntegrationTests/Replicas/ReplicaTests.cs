@@ -65,6 +65,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
     public async Task UpdatePolicy_FiftyConcurrentSameExpectedVersionOnTwoReplicas_ExactlyOneWinsHistoryContiguous()
     {
         await Replica1.CreateSandboxAsync("race", "policy-1");
+        await WaitUntilReplica2KnowsAsync("race");
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
         {
@@ -119,7 +120,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
     public async Task FollowOnReplica1_LinePushedOnReplica2_ArrivesWithinOneSecond()
     {
         await Replica1.CreateSandboxAsync("chatty", "p");
-        var pusher = Replica2.Client(_pki.Sandbox("chatty"));
+        var pusher = await WaitUntilReplica2KnowsAsync("chatty");
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var follow = Replica1.Client(_pki.Operator(TestServer.ViewerName))
             .GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = "chatty", Follow = true }, cancellationToken: cancel.Token);
@@ -146,9 +147,8 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
     public async Task DeleteOnReplica1_CertificateUnauthenticatedOnReplica2WithinOneSecond()
     {
         await Replica1.CreateSandboxAsync("doomed", "p");
-        var sandboxOn2 = Replica2.Client(_pki.Sandbox("doomed"));
         // The connection to replica 2 is open and its identity checked before the delete.
-        Assert.Equal("p", (await sandboxOn2.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = "doomed" })).Document);
+        var sandboxOn2 = await WaitUntilReplica2KnowsAsync("doomed");
 
         await Replica1.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = "doomed" });
         var clock = Stopwatch.StartNew();
@@ -176,6 +176,29 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
         output.WriteLine($"delete on replica 1 -> {status} on replica 2 after {clock.Elapsed.TotalMilliseconds:F1} ms");
         Assert.Equal(StatusCode.Unauthenticated, status);
         Assert.True(clock.Elapsed < OneSecond, $"{clock.Elapsed.TotalMilliseconds:F1} ms");
+    }
+
+    /// <summary>
+    /// A creation reaches the other replica's directory by notification (milliseconds, but not zero under load):
+    /// waits until the sandbox's certificate is accepted there, returning that sandbox's client on replica 2.
+    /// </summary>
+    private async Task<V1.SandboxControl.SandboxControlClient> WaitUntilReplica2KnowsAsync(string id)
+    {
+        var client = Replica2.Client(_pki.Sandbox(id));
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await client.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id });
+                output.WriteLine($"create on replica 1 -> accepted on replica 2 after {clock.Elapsed.TotalMilliseconds:F1} ms");
+                return client;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated && clock.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(5);
+            }
+        }
     }
 
     private static async Task PushAsync(V1.SandboxControl.SandboxControlClient client, string message)

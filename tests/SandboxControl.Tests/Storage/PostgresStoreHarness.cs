@@ -58,6 +58,16 @@ internal sealed class PostgresStoreHarness : StoreHarness
         return await command.ExecuteNonQueryAsync();
     }
 
+    public async Task<string?> ScalarTextAsync(string sql)
+    {
+        await using var connection = await _database.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Runs SQL connected to the server's own database, for when this one refuses connections.</summary>
+    public static Task ExecuteOnServerAsync(string sql) => PostgresTestDatabase.ExecuteOnServerAsync(sql);
+
     public override void Dispose()
     {
         for (var i = _disposables.Count - 1; i >= 0; i--)

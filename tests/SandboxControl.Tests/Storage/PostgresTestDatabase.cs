@@ -43,6 +43,14 @@ public sealed class PostgresTestDatabase : IDisposable
         return connection;
     }
 
+    public static async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ServerConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();

@@ -12,6 +12,9 @@ namespace SandboxControl.Server.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresSandboxStore
 {
+    /// <summary>The listener's application_name, so operators (and tests) can tell it apart in pg_stat_activity.</summary>
+    public const string ListenerApplicationName = "sandboxcontrol-listener";
+
     private static readonly TimeSpan PingInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromMilliseconds(200);
 

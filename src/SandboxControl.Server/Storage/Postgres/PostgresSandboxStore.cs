@@ -44,7 +44,7 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
             ?? throw new InvalidOperationException("Storage:PostgresConnectionString is required when Storage:Provider is 'postgres'.");
         _dataSource = NpgsqlDataSource.Create(connectionString);
         // Its own unpooled connection: it lives as long as the server and must not take a slot from the pool.
-        _listenerConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        _listenerConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = ListenerApplicationName };
         _logRetentionLines = value.LogRetentionLines;
         _maxStaleness = value.PostgresMaxStaleness;
         _protector = protector;
