@@ -16,7 +16,13 @@ internal sealed class LogFeed
     {
         ArgumentNullException.ThrowIfNull(store);
         // The store is a singleton like this feed: the subscription lives as long as both.
-        store.SandboxChanged += (_, e) => Publish(e.SandboxId);
+        store.SandboxChanged += (_, e) =>
+        {
+            if (e.Kind != SandboxChangeKind.PolicyChanged)
+            {
+                Publish(e.SandboxId);
+            }
+        };
     }
 
     public Task NextChange(string sandboxId) =>

@@ -13,7 +13,7 @@ internal sealed partial class SandboxControlService
 
     public override async Task<SandboxPolicy> GetSandboxPolicy(GetSandboxPolicyRequest request, ServerCallContext context)
     {
-        var policy = await store.GetCurrentPolicyAsync(request.SandboxId, context.CancellationToken).ConfigureAwait(false);
+        var policy = await policyCache.GetCurrentPolicyAsync(request.SandboxId, context.CancellationToken).ConfigureAwait(false);
         if (policy is null)
         {
             ThrowMissingPolicy(request.SandboxId);

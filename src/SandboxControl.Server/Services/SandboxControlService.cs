@@ -12,6 +12,7 @@ namespace SandboxControl.Server.Services;
 /// </summary>
 internal sealed partial class SandboxControlService(
     ISandboxStore store,
+    CurrentPolicyCache policyCache,
     LogFeed logFeed,
     SandboxCertificateIssuer issuer,
     SandboxIdReuseGuard reuseGuard,

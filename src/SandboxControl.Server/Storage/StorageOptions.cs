@@ -34,5 +34,11 @@ internal sealed class StorageOptions
     /// </summary>
     public TimeSpan PostgresMaxStaleness { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Memory for current policies served without a store read (see <see cref="CurrentPolicyCache"/>); 0 turns the
+    /// cache off. Default 64 MiB.
+    /// </summary>
+    public long PolicyCacheBytes { get; set; } = 64L * 1024 * 1024;
+
     public bool IsPostgres => string.Equals(Provider, PostgresProvider, StringComparison.OrdinalIgnoreCase);
 }

@@ -34,6 +34,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add($"Storage:LogRetentionLines must be at least 1 (was {options.LogRetentionLines}).");
         }
 
+        if (options.PolicyCacheBytes < 0)
+        {
+            failures.Add($"Storage:PolicyCacheBytes must not be negative (was {options.PolicyCacheBytes}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -30,6 +30,7 @@ internal static class StorageServiceCollectionExtensions
             provider.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
                 ? ActivatorUtilities.CreateInstance<PostgresSandboxStore>(provider)
                 : ActivatorUtilities.CreateInstance<SqliteSandboxStore>(provider, provider.GetRequiredService<SqliteDatabaseLock>()));
+        services.TryAddSingleton<CurrentPolicyCache>();
         services.AddHostedService<SandboxStoreInitializer>();
         return services;
     }

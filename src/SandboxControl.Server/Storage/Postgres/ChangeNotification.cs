@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SandboxControl.Server.Storage.Postgres;
 
 /// <summary>
-/// NOTIFY payloads on one channel: "c|createdAtMs|id", "d|id", "l|id". The id goes last so it may contain '|'.
+/// NOTIFY payloads on one channel: "c|createdAtMs|id", "d|id", "l|id", "p|id". The id goes last so it may contain '|'.
 /// </summary>
 internal static class ChangeNotification
 {
@@ -16,12 +16,14 @@ internal static class ChangeNotification
 
     public static string LogsAppended(string sandboxId) => "l|" + sandboxId;
 
-    /// <summary>Kind 'c', 'd' or 'l'; false for a payload this version does not understand.</summary>
-    public static bool TryParse(string payload, out char kind, out string sandboxId, out long createdAtMs)
+    public static string PolicyChanged(string sandboxId) => "p|" + sandboxId;
+
+    /// <summary>False for a payload this version does not understand.</summary>
+    public static bool TryParse(string payload, out SandboxChangeKind kind, out string sandboxId, out long createdAtMs)
     {
         ArgumentNullException.ThrowIfNull(payload);
 
-        kind = '\0';
+        kind = default;
         sandboxId = string.Empty;
         createdAtMs = 0;
         if (payload.Length < 3 || payload[1] != '|')
@@ -29,11 +31,19 @@ internal static class ChangeNotification
             return false;
         }
 
-        kind = payload[0];
         var rest = payload[2..];
-        switch (kind)
+        switch (payload[0])
         {
-            case 'd' or 'l':
+            case 'd':
+                kind = SandboxChangeKind.Deleted;
+                sandboxId = rest;
+                return true;
+            case 'l':
+                kind = SandboxChangeKind.LogsAppended;
+                sandboxId = rest;
+                return true;
+            case 'p':
+                kind = SandboxChangeKind.PolicyChanged;
                 sandboxId = rest;
                 return true;
             case 'c':
@@ -43,6 +53,7 @@ internal static class ChangeNotification
                     return false;
                 }
 
+                kind = SandboxChangeKind.Created;
                 sandboxId = rest[(separator + 1)..];
                 return true;
             default:

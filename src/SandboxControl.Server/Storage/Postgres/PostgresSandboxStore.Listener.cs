@@ -110,7 +110,7 @@ internal sealed partial class PostgresSandboxStore
         // Log lines or deletes may have been missed while disconnected: wake every follower to re-check.
         foreach (var id in removed.Concat(current.Keys))
         {
-            RaiseChanged(id);
+            RaiseChanged(id, SandboxChangeKind.Reloaded);
         }
 
         return current.Count;
@@ -125,16 +125,16 @@ internal sealed partial class PostgresSandboxStore
 
         switch (kind)
         {
-            case 'c':
+            case SandboxChangeKind.Created:
                 _createdAt[sandboxId] = FromUnixMs(createdAtMs);
                 break;
-            case 'd':
+            case SandboxChangeKind.Deleted:
                 _createdAt.TryRemove(sandboxId, out _);
                 break;
         }
 
-        RaiseChanged(sandboxId);
+        RaiseChanged(sandboxId, kind);
     }
 
-    private void RaiseChanged(string sandboxId) => SandboxChanged?.Invoke(this, new SandboxChangedEventArgs(sandboxId));
+    private void RaiseChanged(string sandboxId, SandboxChangeKind kind) => SandboxChanged?.Invoke(this, new SandboxChangedEventArgs(sandboxId, kind));
 }

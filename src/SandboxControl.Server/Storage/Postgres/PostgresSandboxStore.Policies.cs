@@ -41,7 +41,7 @@ internal sealed partial class PostgresSandboxStore
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(createdBy);
 
-        return await WriteAsync(
+        var result = await WriteAsync(
             async connection =>
             {
                 var locked = await LockSandboxAsync(connection, sandboxId, cancellationToken);
@@ -70,10 +70,18 @@ internal sealed partial class PostgresSandboxStore
                     throw new InvalidOperationException("The policy version changed inside a write transaction.");
                 }
 
+                await NotifyAsync(connection, ChangeNotification.PolicyChanged(sandboxId), cancellationToken);
                 var policy = new PolicyRecord(sandboxId, version, document, FromUnixMs(now), createdBy);
                 return new PolicyUpdateResult(PolicyUpdateOutcome.Updated, policy, version);
             },
             cancellationToken);
+        if (result.Outcome == PolicyUpdateOutcome.Updated)
+        {
+            // Our own notification comes back through the listener too; this makes the change visible here at once.
+            RaiseChanged(sandboxId, SandboxChangeKind.PolicyChanged);
+        }
+
+        return result;
     }
 
     public async Task<IReadOnlyList<PolicyHistoryRecord>> ListPoliciesAsync(string sandboxId, CancellationToken cancellationToken)

@@ -69,7 +69,7 @@ internal sealed partial class SqliteSandboxStore
             {
                 if (last is not null && lines.Count > 0)
                 {
-                    RaiseChanged(sandboxId);
+                    RaiseChanged(sandboxId, SandboxChangeKind.LogsAppended);
                 }
             },
             cancellationToken);

@@ -72,7 +72,13 @@ internal sealed partial class SqliteSandboxStore
                 var policy = new PolicyRecord(sandboxId, version, document, FromUnixMs(now), createdBy);
                 return new PolicyUpdateResult(PolicyUpdateOutcome.Updated, policy, version);
             },
-            null,
+            result =>
+            {
+                if (result.Outcome == PolicyUpdateOutcome.Updated)
+                {
+                    RaiseChanged(sandboxId, SandboxChangeKind.PolicyChanged);
+                }
+            },
             cancellationToken);
     }
 

@@ -134,7 +134,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
                 if (created is not null)
                 {
                     _createdAt[created.SandboxId] = created.CreatedAt;
-                    RaiseChanged(created.SandboxId);
+                    RaiseChanged(created.SandboxId, SandboxChangeKind.Created);
                 }
             },
             cancellationToken);
@@ -194,7 +194,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
                 if (deleted)
                 {
                     _createdAt.TryRemove(sandboxId, out _);
-                    RaiseChanged(sandboxId);
+                    RaiseChanged(sandboxId, SandboxChangeKind.Deleted);
                 }
             },
             cancellationToken);
@@ -247,7 +247,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         }
     }
 
-    private void RaiseChanged(string sandboxId) => SandboxChanged?.Invoke(this, new SandboxChangedEventArgs(sandboxId));
+    private void RaiseChanged(string sandboxId, SandboxChangeKind kind) => SandboxChanged?.Invoke(this, new SandboxChangedEventArgs(sandboxId, kind));
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

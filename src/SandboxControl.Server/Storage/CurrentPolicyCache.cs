@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace SandboxControl.Server.Storage;
+
+/// <summary>
+/// Sandboxes read their policy far more often than operators change it: serves the current version from memory.
+/// Invalidated by the store's change events (policy update, delete, reload), which both engines raise
+/// after commit in this process and, for PostgreSQL, on every replica through notifications. A read that raced an
+/// invalidation is not kept (generation check after insert), so a stale version can never stick. Entries are served
+/// only while the store's directory vouches for the sandbox, which for PostgreSQL fails closed when notifications
+/// stop arriving. Bounded by Storage:PolicyCacheBytes; when full, reads go to the store.
+/// </summary>
+internal sealed class CurrentPolicyCache
+{
+    private readonly ISandboxStore _store;
+    private readonly long _capacityBytes;
+    private readonly ConcurrentDictionary<string, PolicyRecord> _entries = new(StringComparer.Ordinal);
+    private long _generation;
+    private long _usedBytes;
+
+    public CurrentPolicyCache(ISandboxStore store, IOptions<StorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+
+        _store = store;
+        _capacityBytes = options.Value.PolicyCacheBytes;
+        store.SandboxChanged += (_, e) =>
+        {
+            // A creation cannot make an entry stale: the previous incarnation's delete already removed it.
+            if (e.Kind is not (SandboxChangeKind.LogsAppended or SandboxChangeKind.Created))
+            {
+                Invalidate(e.SandboxId);
+            }
+        };
+    }
+
+    public int Count => _entries.Count;
+
+    public async Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        if (_store.GetSandboxCreatedAt(sandboxId) is not null && _entries.TryGetValue(sandboxId, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = Interlocked.Read(ref _generation);
+        var policy = await _store.GetCurrentPolicyAsync(sandboxId, cancellationToken).ConfigureAwait(false);
+        if (policy is not null)
+        {
+            Remember(policy, generation);
+        }
+
+        return policy;
+    }
+
+    private void Remember(PolicyRecord policy, long generationBeforeRead)
+    {
+        var size = SizeOf(policy);
+        if (Interlocked.Add(ref _usedBytes, size) > _capacityBytes)
+        {
+            Interlocked.Add(ref _usedBytes, -size);
+            return;
+        }
+
+        if (!_entries.TryAdd(policy.SandboxId, policy))
+        {
+            Interlocked.Add(ref _usedBytes, -size);
+            return;
+        }
+
+        // An invalidation may have run between our read and the insert: undo it, the next read goes to the store.
+        if (Interlocked.Read(ref _generation) != generationBeforeRead)
+        {
+            Remove(new KeyValuePair<string, PolicyRecord>(policy.SandboxId, policy));
+        }
+    }
+
+    private void Invalidate(string sandboxId)
+    {
+        // Bump first: a concurrent Remember that inserts after our removal sees the new generation and undoes itself.
+        Interlocked.Increment(ref _generation);
+        if (_entries.TryGetValue(sandboxId, out var entry))
+        {
+            Remove(new KeyValuePair<string, PolicyRecord>(sandboxId, entry));
+        }
+    }
+
+    private void Remove(KeyValuePair<string, PolicyRecord> entry)
+    {
+        if (_entries.TryRemove(entry))
+        {
+            Interlocked.Add(ref _usedBytes, -SizeOf(entry.Value));
+        }
+    }
+
+    private static long SizeOf(PolicyRecord policy) => 64 + (2L * (policy.SandboxId.Length + policy.Document.Length + policy.CreatedBy.Length));
+}
