@@ -178,6 +178,27 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
         Assert.True(clock.Elapsed < OneSecond, $"{clock.Elapsed.TotalMilliseconds:F1} ms");
     }
 
+    [PostgresFact]
+    public async Task PolicyCachedOnReplica2_UpdatedOnReplica1_NewVersionServedWithinOneSecond()
+    {
+        await Replica1.CreateSandboxAsync("cached", "policy-1");
+        var sandboxOn2 = await WaitUntilReplica2KnowsAsync("cached");
+        Assert.Equal("policy-1", (await sandboxOn2.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = "cached" })).Document);
+
+        await Replica1.Admin.UpdateSandboxPolicyAsync(new UpdateSandboxPolicyRequest { SandboxId = "cached", ExpectedVersion = 1, Document = "policy-2" });
+        var clock = Stopwatch.StartNew();
+        var served = await sandboxOn2.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = "cached" });
+        while (served.Version != 2 && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(5);
+            served = await sandboxOn2.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = "cached" });
+        }
+
+        output.WriteLine($"policy update on replica 1 -> served by replica 2 after {clock.Elapsed.TotalMilliseconds:F1} ms");
+        Assert.Equal((2, "policy-2"), (served.Version, served.Document));
+        Assert.True(clock.Elapsed < OneSecond, $"{clock.Elapsed.TotalMilliseconds:F1} ms");
+    }
+
     /// <summary>
     /// A creation reaches the other replica's directory by notification (milliseconds, but not zero under load):
     /// waits until the sandbox's certificate is accepted there, returning that sandbox's client on replica 2.
