@@ -14,7 +14,7 @@ internal sealed class IssuanceOptions
     /// <summary>PEM private key of the issuing CA; must not be readable by group or others.</summary>
     public string? CaKeyPath { get; set; }
 
-    /// <summary>Lifetime of issued sandbox certificates. Default 24 hours.</summary>
+    /// <summary>Lifetime of sandbox certificates issued or renewed by the server, 5 seconds to 30 days. Default 24 hours.</summary>
     public TimeSpan SandboxCertificateLifetime { get; set; } = TimeSpan.FromHours(24);
 
     public bool IsConfigured => !string.IsNullOrEmpty(CaCertificatePath);

@@ -5,6 +5,8 @@ namespace SandboxControl.Server.Issuance;
 
 internal sealed class IssuanceOptionsValidator : IValidateOptions<IssuanceOptions>
 {
+    private static readonly TimeSpan MinimumLifetime = TimeSpan.FromSeconds(5);
+
     public ValidateOptionsResult Validate(string? name, IssuanceOptions options)
     {
         var hasCertificate = !string.IsNullOrEmpty(options.CaCertificatePath);
@@ -34,9 +36,10 @@ internal sealed class IssuanceOptionsValidator : IValidateOptions<IssuanceOption
             failures.Add($"Issuance:CaKeyPath '{options.CaKeyPath}' is readable by group or others; chmod 600 it.");
         }
 
-        if (options.SandboxCertificateLifetime <= TimeSpan.Zero || options.SandboxCertificateLifetime > TimeSpan.FromDays(30))
+        // Below a few seconds a renewing sandbox could not get a call in before its certificate ends.
+        if (options.SandboxCertificateLifetime < MinimumLifetime || options.SandboxCertificateLifetime > TimeSpan.FromDays(30))
         {
-            failures.Add("Issuance:SandboxCertificateLifetime must be between 0 and 30 days.");
+            failures.Add("Issuance:SandboxCertificateLifetime must be between 5 seconds and 30 days.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

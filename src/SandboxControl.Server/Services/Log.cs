@@ -4,4 +4,7 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Issued certificate {SerialNumber} for sandbox {SandboxId}")]
     public static partial void CertificateIssued(ILogger logger, string sandboxId, string serialNumber);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Renewed certificate {OldSerialNumber} of sandbox {SandboxId} as {SerialNumber}")]
+    public static partial void CertificateRenewed(ILogger logger, string sandboxId, string oldSerialNumber, string serialNumber);
 }

@@ -2,6 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using SandboxControl.Pki;
+using SandboxControl.Server.Authorization;
+using SandboxControl.Server.Identity;
 using SandboxControl.V1;
 
 namespace SandboxControl.Server.Services;
@@ -10,10 +12,7 @@ internal sealed partial class SandboxControlService
 {
     public override Task<IssueSandboxCertificateResponse> IssueSandboxCertificate(IssueSandboxCertificateRequest request, ServerCallContext context)
     {
-        if (!issuer.IsConfigured)
-        {
-            RpcErrors.FailedPrecondition("certificate issuance is not configured on this server (Issuance:CaCertificatePath)");
-        }
+        EnsureIssuanceConfigured();
 
         // A certificate for a sandbox that does not exist would be refused anyway; say so now.
         if (!SandboxExists(request.SandboxId))
@@ -21,25 +20,59 @@ internal sealed partial class SandboxControlService
             RpcErrors.NotFound(request.SandboxId);
         }
 
+        using var certificate = SignCsr(request.SandboxId, request.CsrPem);
+        Log.CertificateIssued(logger, request.SandboxId, certificate.SerialNumber);
+        return Task.FromResult(ToResponse(certificate));
+    }
+
+    public override Task<IssueSandboxCertificateResponse> RenewSandboxCertificate(RenewSandboxCertificateRequest request, ServerCallContext context)
+    {
+        EnsureIssuanceConfigured();
+
+        // The interceptor has already refused other sandboxes' ids (SELF), deleted sandboxes and deny-listed
+        // or expired certificates. The identity signed is the caller's own, as proven by its certificate.
+        var caller = context.GetCaller();
+        if (caller.Kind != CallerKind.Sandbox || caller.Name != request.SandboxId)
+        {
+            // Unreachable behind the SELF rule; refuse rather than sign for someone else.
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "a sandbox may only renew its own certificate"));
+        }
+
+        using var certificate = SignCsr(caller.Name, request.CsrPem);
+        Log.CertificateRenewed(logger, caller.Name, caller.SerialNumber, certificate.SerialNumber);
+        return Task.FromResult(ToResponse(certificate));
+    }
+
+    private void EnsureIssuanceConfigured()
+    {
+        if (!issuer.IsConfigured)
+        {
+            RpcErrors.FailedPrecondition("certificate issuance is not configured on this server (Issuance:CaCertificatePath)");
+        }
+    }
+
+    /// <summary>Validates the CSR (self-signature, key strength) and signs only its public key; SAN, EKU and lifetime are ours.</summary>
+    private X509Certificate2 SignCsr(string sandboxId, string csrPem)
+    {
         PublicKey publicKey;
         try
         {
-            publicKey = CertificateSigningRequests.Validate(request.CsrPem);
+            publicKey = CertificateSigningRequests.Validate(csrPem);
         }
         catch (CertificateRequestRejectedException ex)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
         }
 
-        using var certificate = issuer.Issue(request.SandboxId, publicKey);
-        Log.CertificateIssued(logger, request.SandboxId, certificate.SerialNumber);
-        return Task.FromResult(new IssueSandboxCertificateResponse
-        {
-            CertificatePem = certificate.ExportCertificatePem(),
-            IssuingCaPem = issuer.IssuingCaPem,
-            SerialNumber = certificate.SerialNumber,
-            NotBefore = Timestamp.FromDateTime(certificate.NotBefore.ToUniversalTime()),
-            NotAfter = Timestamp.FromDateTime(certificate.NotAfter.ToUniversalTime()),
-        });
+        return issuer.Issue(sandboxId, publicKey);
     }
+
+    private IssueSandboxCertificateResponse ToResponse(X509Certificate2 certificate) => new()
+    {
+        CertificatePem = certificate.ExportCertificatePem(),
+        IssuingCaPem = issuer.IssuingCaPem,
+        SerialNumber = certificate.SerialNumber,
+        NotBefore = Timestamp.FromDateTime(certificate.NotBefore.ToUniversalTime()),
+        NotAfter = Timestamp.FromDateTime(certificate.NotAfter.ToUniversalTime()),
+    };
 }

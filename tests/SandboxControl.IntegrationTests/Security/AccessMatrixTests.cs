@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
@@ -61,6 +63,7 @@ public sealed class AccessMatrixTests(ServerFixture fixture) : IClassFixture<Ser
         {
             Assert.True(status.StatusCode == StatusCode.PermissionDenied, $"{rpc} as {caller}: expected PermissionDenied, got {status}");
             Assert.DoesNotContain(OtherData, status.Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("CERTIFICATE", response, StringComparison.Ordinal);
         }
 
         if (caller is Caller.SandboxOther or Caller.SandboxMissing)
@@ -90,6 +93,13 @@ public sealed class AccessMatrixTests(ServerFixture fixture) : IClassFixture<Ser
     {
         var request = method.InputType.Parser.ParseFrom(ByteString.Empty);
         method.InputType.FindFieldByName("sandbox_id")?.Accessor.SetValue(request, target);
+        // A valid CSR, so an allowed certificate RPC really signs one and a refused caller provably gets none.
+        if (method.InputType.FindFieldByName("csr_pem") is { } csr)
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            csr.Accessor.SetValue(request, new CertificateRequest("CN=matrix", key, HashAlgorithmName.SHA256).CreateSigningRequestPem());
+        }
+
         return request;
     }
 

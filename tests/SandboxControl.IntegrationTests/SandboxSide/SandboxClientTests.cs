@@ -1,0 +1,94 @@
+using Grpc.Core;
+using SandboxControl.Client;
+using SandboxControl.Client.Policies;
+using SandboxControl.IntegrationTests.Infrastructure;
+using SandboxControl.V1;
+using Xunit;
+
+namespace SandboxControl.IntegrationTests.SandboxSide;
+
+/// <summary>The sandbox library against a real server: its own data only, its id from its certificate.</summary>
+public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task GetPolicyReportStatusAndEnvironment_OwnSandbox_FromCertificateIdentity()
+    {
+        var id = await NewSandboxAsync("egress: deny");
+        await Server.Admin.SetSandboxProviderEnvironmentAsync(new SetSandboxProviderEnvironmentRequest { SandboxId = id, Variables = { ["API_TOKEN"] = "tok-" + id } });
+        using var files = new SandboxFiles(Server.Pki.Sandbox(id));
+        await using var client = SandboxClient.Create(files.Options(Server.Address, Server.Pki.CaPath));
+
+        var policy = await client.GetPolicyAsync();
+        var status = await client.ReportPolicyStatusAsync(policy.Version, PolicyState.Loaded);
+        var environment = await client.GetProviderEnvironmentAsync();
+
+        Assert.Equal(id, client.SandboxId);
+        Assert.Equal((1L, "egress: deny"), (policy.Version, policy.Document));
+        Assert.Equal((PolicyState.Loaded, 1L), (status.State, status.ActiveVersion));
+        Assert.Equal("tok-" + id, environment["API_TOKEN"]);
+    }
+
+    [Fact]
+    public async Task PolicyWatcher_NewVersion_RaisesEventWithIt()
+    {
+        var id = await NewSandboxAsync("v1");
+        using var files = new SandboxFiles(Server.Pki.Sandbox(id));
+        await using var client = SandboxClient.Create(files.Options(Server.Address, Server.Pki.CaPath));
+        var seen = new List<PolicyChangedEventArgs>();
+        var second = new TaskCompletionSource<SandboxPolicyDocument>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var watcher = client.WatchPolicy(new PolicyWatcherOptions { Interval = TimeSpan.FromMilliseconds(100) });
+        watcher.PolicyChanged += (_, e) =>
+        {
+            lock (seen)
+            {
+                seen.Add(e);
+            }
+
+            if (e.Policy.Version == 2)
+            {
+                second.TrySetResult(e.Policy);
+            }
+        };
+
+        while (watcher.Version < 1)
+        {
+            await Task.Delay(20);
+        }
+
+        await Server.Admin.UpdateSandboxPolicyAsync(new UpdateSandboxPolicyRequest { SandboxId = id, ExpectedVersion = 1, Document = "v2" });
+        var policy = await second.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("v2", policy.Document);
+        Assert.Equal(0, watcher.FailedPolls);
+        lock (seen)
+        {
+            Assert.Equal(1, seen[^1].PreviousVersion);
+        }
+    }
+
+    [Fact]
+    public async Task ServerNotFromCaBundle_RefusedByClientAtTls()
+    {
+        var id = await NewSandboxAsync("p");
+        using var files = new SandboxFiles(Server.Pki.Sandbox(id));
+        using var otherCa = new TempDirectory("other-ca");
+        var otherCaPath = otherCa.Combine("ca.crt");
+        Pki.PemFiles.WriteCertificate(otherCaPath, Server.Pki.OtherCa.Certificate);
+        await using var client = SandboxClient.Create(files.Options(Server.Address, otherCaPath));
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.GetPolicyAsync());
+
+        // grpc-dotnet reports a handshake the client itself refused as Internal, with the TLS error inside.
+        Assert.Equal(StatusCode.Internal, ex.StatusCode);
+        Assert.IsType<System.Security.Authentication.AuthenticationException>(ex.Status.DebugException?.InnerException);
+    }
+
+    private async Task<string> NewSandboxAsync(string policy)
+    {
+        var id = "lib-" + Guid.NewGuid().ToString("N")[..10];
+        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = policy });
+        return id;
+    }
+}
