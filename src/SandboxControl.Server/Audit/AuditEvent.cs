@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace SandboxControl.Server.Audit;
 
 /// <summary>
-/// One authorization decision. Never a request body or credential: only who, what, on which sandbox,
-/// and the outcome. Caller and Target may be attacker-chosen and are sanitized by the sink.
+/// One authorization decision, or one certificate the server signed (<see cref="IssuedSerial"/> set). Never a
+/// request body or credential: only who, what, on which sandbox, and the outcome. Caller and Target may be
+/// attacker-chosen and are sanitized by the sink.
 /// </summary>
 internal sealed record AuditEvent(
     DateTimeOffset Time,
@@ -12,4 +15,5 @@ internal sealed record AuditEvent(
     string? Target,
     bool Allowed,
     string Status,
-    string Reason);
+    string Reason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? IssuedSerial = null);

@@ -170,16 +170,8 @@ internal sealed class AuthorizationInterceptor(
             decision.Code.ToString(),
             decision.Reason);
         metrics.Decision(rpc, auditEvent.Status, decision.Reason);
-        try
-        {
-            audit.Write(auditEvent);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
-        {
-            // Fail closed: a decision that cannot be recorded is not carried out.
-            Audit.Log.AuditWriteFailed(logger, ex);
-            throw new RpcException(new Status(StatusCode.Unavailable, "audit log unavailable"));
-        }
+        // Fail closed: a decision that cannot be recorded is not carried out.
+        audit.WriteOrRefuse(auditEvent, logger);
     }
 
     private sealed record AuthorizedCall(

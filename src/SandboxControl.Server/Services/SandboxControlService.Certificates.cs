@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using SandboxControl.Pki;
+using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Identity;
 using SandboxControl.V1;
@@ -21,6 +22,7 @@ internal sealed partial class SandboxControlService
         }
 
         using var certificate = SignCsr(request.SandboxId, request.CsrPem);
+        RecordIssued(context, request.SandboxId, certificate, "certificate issued from an operator-submitted CSR");
         Log.CertificateIssued(logger, request.SandboxId, certificate.SerialNumber);
         return Task.FromResult(ToResponse(certificate));
     }
@@ -39,8 +41,20 @@ internal sealed partial class SandboxControlService
         }
 
         using var certificate = SignCsr(caller.Name, request.CsrPem);
+        // The old serial (the caller's) and the new one in one event: revoking a sandbox's certificates means following this chain.
+        RecordIssued(context, caller.Name, certificate, "certificate renewed");
         Log.CertificateRenewed(logger, caller.Name, caller.SerialNumber, certificate.SerialNumber);
         return Task.FromResult(ToResponse(certificate));
+    }
+
+    /// <summary>Before the certificate is returned: a certificate the audit trail does not know of is not handed out.</summary>
+    private void RecordIssued(ServerCallContext context, string sandboxId, X509Certificate2 certificate, string reason)
+    {
+        var caller = context.GetCaller();
+        var rpc = context.Method[(context.Method.LastIndexOf('/') + 1)..];
+        audit.WriteOrRefuse(
+            new AuditEvent(time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, sandboxId, true, nameof(StatusCode.OK), reason, certificate.SerialNumber),
+            logger);
     }
 
     private void EnsureIssuanceConfigured()

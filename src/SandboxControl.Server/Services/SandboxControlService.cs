@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Audit;
 using SandboxControl.Server.Identity;
 using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Storage;
@@ -15,6 +16,7 @@ internal sealed partial class SandboxControlService(
     CurrentPolicyCache policyCache,
     LogFeed logFeed,
     SandboxCertificateIssuer issuer,
+    IAuditSink audit,
     SandboxIdReuseGuard reuseGuard,
     FollowStreamLimiter followLimiter,
     IOptions<LimitsOptions> limits,

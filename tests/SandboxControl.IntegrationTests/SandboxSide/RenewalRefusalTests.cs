@@ -21,7 +21,8 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     public async Task Renew_RightAfterCreation_NewCertificateForCallerWorks()
     {
         var id = await NewSandboxAsync();
-        var client = Server.Client(Server.Pki.Sandbox(id));
+        var current = Server.Pki.Sandbox(id);
+        var client = Server.Client(current);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
         var response = await client.RenewSandboxCertificateAsync(new RenewSandboxCertificateRequest { SandboxId = id, CsrPem = Csr(key) });
@@ -32,6 +33,9 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal("p", (await Server.Client(renewed).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
         Assert.Contains(Server.AuditEvents(), e => e.GetProperty("rpc").GetString()!.EndsWith("RenewSandboxCertificate", StringComparison.Ordinal)
             && e.GetProperty("allowed").GetBoolean() && e.GetProperty("target").GetString() == id);
+        // The trail links the old serial to the new one, so revoking a sandbox's certificates can follow renewals.
+        Assert.Contains(Server.AuditEvents(), e => e.TryGetProperty("issuedSerial", out var issued) && issued.GetString() == response.SerialNumber
+            && e.GetProperty("certificateSerial").GetString() == current.SerialNumber && e.GetProperty("target").GetString() == id);
     }
 
     [Fact]

@@ -1,0 +1,20 @@
+using Grpc.Core;
+
+namespace SandboxControl.Server.Audit;
+
+internal static class AuditSinkExtensions
+{
+    /// <summary>Fails closed: an event that cannot be recorded refuses the request (Unavailable) instead of going unaudited.</summary>
+    public static void WriteOrRefuse(this IAuditSink sink, AuditEvent auditEvent, ILogger logger)
+    {
+        try
+        {
+            sink.Write(auditEvent);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            Log.AuditWriteFailed(logger, ex);
+            throw new RpcException(new Status(StatusCode.Unavailable, "audit log unavailable"));
+        }
+    }
+}
