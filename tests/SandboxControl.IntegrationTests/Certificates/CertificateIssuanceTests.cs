@@ -48,7 +48,7 @@ public sealed class CertificateIssuanceTests(ServerFixture fixture) : IClassFixt
     [Fact]
     public async Task IssueSandboxCertificate_WeakRsaKey_InvalidArgument()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("csr");
         using var rsa = RSA.Create(1024);
         var csr = new CertificateRequest("CN=weak", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem();
 
@@ -58,7 +58,7 @@ public sealed class CertificateIssuanceTests(ServerFixture fixture) : IClassFixt
     [Fact]
     public async Task IssueSandboxCertificate_P521Key_InvalidArgument()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("csr");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP521);
 
         await AssertInvalidAsync(id, CreateCsr(key, "CN=x", null, isCa: false), "P-256 or P-384");
@@ -67,7 +67,7 @@ public sealed class CertificateIssuanceTests(ServerFixture fixture) : IClassFixt
     [Fact]
     public async Task IssueSandboxCertificate_TamperedSignature_InvalidArgument()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("csr");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var pem = CreateCsr(key, "CN=x", null, isCa: false);
         var der = Convert.FromBase64String(pem[PemEncoding.Find(pem).Base64Data]);
@@ -80,7 +80,7 @@ public sealed class CertificateIssuanceTests(ServerFixture fixture) : IClassFixt
 
     [Fact]
     public async Task IssueSandboxCertificate_Garbage_InvalidArgument() =>
-        await AssertInvalidAsync(await NewSandboxAsync(), "-----BEGIN CERTIFICATE REQUEST-----\nnot base64\n-----END CERTIFICATE REQUEST-----", "validly signed");
+        await AssertInvalidAsync(await Server.CreateUniqueSandboxAsync("csr"), "-----BEGIN CERTIFICATE REQUEST-----\nnot base64\n-----END CERTIFICATE REQUEST-----", "validly signed");
 
     [Fact]
     public async Task IssueSandboxCertificate_UnknownSandbox_NotFound()
@@ -96,7 +96,7 @@ public sealed class CertificateIssuanceTests(ServerFixture fixture) : IClassFixt
     [Fact]
     public async Task IssueSandboxCertificate_Viewer_PermissionDenied()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("csr");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var viewer = Server.Client(Server.Pki.Operator(TestServer.ViewerName));
 
@@ -115,13 +115,6 @@ public sealed class CertificateIssuanceTests(ServerFixture fixture) : IClassFixt
         catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists)
         {
         }
-    }
-
-    private async Task<string> NewSandboxAsync()
-    {
-        var id = "csr-" + Guid.NewGuid().ToString("N")[..8];
-        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id });
-        return id;
     }
 
     private async Task AssertInvalidAsync(string id, string csr, string reason)

@@ -23,7 +23,7 @@ public sealed class RevocationTests(ServerFixture fixture, ITestOutputHelper out
         using var push = Server.Client(certificate).PushSandboxLogs();
         await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { Security.SandboxIsolationTests.Line("before") } });
         await File.AppendAllTextAsync(Server.DenyListPath, certificate.SerialNumber + "\n");
-        await WaitUntilDeniedAsync(certificate.SerialNumber);
+        await Server.WaitUntilDeniedAsync(certificate.SerialNumber);
 
         try
         {
@@ -39,21 +39,6 @@ public sealed class RevocationTests(ServerFixture fixture, ITestOutputHelper out
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
         var lines = await Security.SandboxIsolationTests.ReadAllAsync(Server.Admin.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id }));
         Assert.DoesNotContain(lines, line => line.Message == "after-revocation");
-    }
-
-    private async Task WaitUntilDeniedAsync(string serial)
-    {
-        // The deny list is polled; wait until the server has reloaded it.
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(3))
-        {
-            if (Server.Services.GetService(typeof(server::SandboxControl.Server.Identity.CertificateDenyList)) is server::SandboxControl.Server.Identity.CertificateDenyList list && list.IsDenied(serial))
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
     }
 
     [Fact]

@@ -157,6 +157,27 @@ public sealed class TestServer : IAsyncDisposable
         return Client(Pki.Sandbox(id));
     }
 
+    /// <summary>Creates a sandbox with a fresh id starting with <paramref name="prefix"/>, so tests sharing a server never collide.</summary>
+    public async Task<string> CreateUniqueSandboxAsync(string prefix, string? policy = null)
+    {
+        var id = prefix + "-" + Guid.NewGuid().ToString("N")[..10];
+        await Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = policy ?? "" });
+        return id;
+    }
+
+    /// <summary>Waits (at most 5 s) until the server has reloaded its deny list with <paramref name="serial"/> in it.</summary>
+    public async Task WaitUntilDeniedAsync(string serial)
+    {
+        var denyList = Services.GetRequiredService<server::SandboxControl.Server.Identity.CertificateDenyList>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!denyList.IsDenied(serial) && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(20);
+        }
+
+        Xunit.Assert.True(denyList.IsDenied(serial), $"deny list not reloaded with {serial} within 5 s");
+    }
+
     /// <summary>Deletes and re-creates a sandbox, waiting out the same-second re-creation guard.</summary>
     public async Task RecreateSandboxAsync(string id, string policy)
     {

@@ -4,10 +4,8 @@ using System.Diagnostics;
 using SandboxControl.Client;
 using SandboxControl.Client.Credentials;
 using SandboxControl.IntegrationTests.Infrastructure;
-using SandboxControl.V1;
 using Xunit;
 using Xunit.Abstractions;
-using DenyList = server::SandboxControl.Server.Identity.CertificateDenyList;
 
 namespace SandboxControl.IntegrationTests.SandboxSide;
 
@@ -19,7 +17,7 @@ public sealed class CertificateFileReloadTests(ServerFixture fixture, ITestOutpu
     [Fact]
     public async Task ReplacedFiles_NextConnectionUsesNewCertificate()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("reload", "p");
         var first = Server.Pki.Sandbox(id);
         using var files = new SandboxFiles(first);
         var options = files.Options(Server.Address, Server.Pki.CaPath);
@@ -37,7 +35,7 @@ public sealed class CertificateFileReloadTests(ServerFixture fixture, ITestOutpu
         output.WriteLine($"replaced files picked up after {pickedUpAfter.TotalMilliseconds:F0} ms (file check interval 100 ms)");
         // Revoke the old certificate: only a connection made with the new one can still be served.
         await File.AppendAllTextAsync(Server.DenyListPath, first.SerialNumber + "\n");
-        await WaitUntilDeniedAsync(first.SerialNumber);
+        await Server.WaitUntilDeniedAsync(first.SerialNumber);
 
         Assert.Equal((second.SerialNumber, CertificateChangeReason.FilesReplaced), (change.Certificate.SerialNumber, change.Reason));
         Assert.Equal(second.SerialNumber, client.Certificate.SerialNumber);
@@ -50,8 +48,8 @@ public sealed class CertificateFileReloadTests(ServerFixture fixture, ITestOutpu
     [Fact]
     public async Task ReplacedWithOtherSandboxCertificate_KeepsOwnIdentity()
     {
-        var id = await NewSandboxAsync();
-        var other = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("reload", "p");
+        var other = await Server.CreateUniqueSandboxAsync("reload", "p");
         var own = Server.Pki.Sandbox(id);
         using var files = new SandboxFiles(own);
         var options = files.Options(Server.Address, Server.Pki.CaPath);
@@ -64,24 +62,5 @@ public sealed class CertificateFileReloadTests(ServerFixture fixture, ITestOutpu
         Assert.Equal(id, client.SandboxId);
         Assert.Equal(own.SerialNumber, client.Certificate.SerialNumber);
         Assert.Equal("p", (await client.GetPolicyAsync()).Document);
-    }
-
-    private async Task<string> NewSandboxAsync()
-    {
-        var id = "reload-" + Guid.NewGuid().ToString("N")[..10];
-        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = "p" });
-        return id;
-    }
-
-    private async Task WaitUntilDeniedAsync(string serial)
-    {
-        var clock = Stopwatch.StartNew();
-        var denyList = (DenyList)Server.Services.GetService(typeof(DenyList))!;
-        while (!denyList.IsDenied(serial) && clock.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(denyList.IsDenied(serial));
     }
 }

@@ -1,6 +1,5 @@
 extern alias server;
 
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
@@ -8,7 +7,6 @@ using SandboxControl.IntegrationTests.Infrastructure;
 using SandboxControl.Pki;
 using SandboxControl.V1;
 using Xunit;
-using DenyList = server::SandboxControl.Server.Identity.CertificateDenyList;
 
 namespace SandboxControl.IntegrationTests.SandboxSide;
 
@@ -20,7 +18,7 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Renew_RightAfterCreation_NewCertificateForCallerWorks()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("renew", "p");
         var current = Server.Pki.Sandbox(id);
         var client = Server.Client(current);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -41,8 +39,8 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Renew_CsrAskingForOtherIdentity_CertificateNamesCallerOnly()
     {
-        var id = await NewSandboxAsync();
-        var victim = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("renew", "p");
+        var victim = await Server.CreateUniqueSandboxAsync("renew", "p");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + victim, key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
@@ -63,8 +61,8 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     [InlineData(false)]
     public async Task Renew_OtherSandboxId_PermissionDenied(bool otherExists)
     {
-        var id = await NewSandboxAsync();
-        var other = otherExists ? await NewSandboxAsync() : "never-created-" + id;
+        var id = await Server.CreateUniqueSandboxAsync("renew", "p");
+        var other = otherExists ? await Server.CreateUniqueSandboxAsync("renew", "p") : "never-created-" + id;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
         var call = Server.Client(Server.Pki.Sandbox(id)).RenewSandboxCertificateAsync(new RenewSandboxCertificateRequest { SandboxId = other, CsrPem = Csr(key) });
@@ -77,7 +75,7 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Renew_DeletedSandbox_Unauthenticated()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("renew", "p");
         var client = Server.Client(Server.Pki.Sandbox(id));
         await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
 
@@ -90,10 +88,10 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Renew_DenyListedSerial_Unauthenticated()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("renew", "p");
         var certificate = Server.Pki.Sandbox(id);
         await File.AppendAllTextAsync(Server.DenyListPath, certificate.SerialNumber + "\n");
-        await WaitUntilDeniedAsync(certificate.SerialNumber);
+        await Server.WaitUntilDeniedAsync(certificate.SerialNumber);
 
         var ex = await RenewRefusedAsync(Server.Client(certificate), id);
 
@@ -104,7 +102,7 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Renew_ExpiredCertificate_RefusedAtTlsNoCertificate()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("renew", "p");
         var notBefore = DateTimeOffset.UtcNow;
         var shortLived = Server.Pki.Custom(new LeafCertificateSpec
         {
@@ -126,7 +124,7 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Renew_WeakKey_InvalidArgument()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("renew", "p");
         using var rsa = RSA.Create(1024);
         var csr = new CertificateRequest("CN=weak", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem();
 
@@ -148,22 +146,5 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
         Assert.Null(response);
         Assert.DoesNotContain("BEGIN CERTIFICATE", ex.Status.Detail, StringComparison.Ordinal);
         return ex;
-    }
-
-    private async Task<string> NewSandboxAsync()
-    {
-        var id = "renew-" + Guid.NewGuid().ToString("N")[..10];
-        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = "p" });
-        return id;
-    }
-
-    private async Task WaitUntilDeniedAsync(string serial)
-    {
-        var clock = Stopwatch.StartNew();
-        var denyList = (DenyList)Server.Services.GetService(typeof(DenyList))!;
-        while (!denyList.IsDenied(serial) && clock.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            await Task.Delay(20);
-        }
     }
 }

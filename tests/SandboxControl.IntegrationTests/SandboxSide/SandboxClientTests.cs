@@ -15,7 +15,7 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task GetPolicyReportStatusAndEnvironment_OwnSandbox_FromCertificateIdentity()
     {
-        var id = await NewSandboxAsync("egress: deny");
+        var id = await Server.CreateUniqueSandboxAsync("lib", "egress: deny");
         await Server.Admin.SetSandboxProviderEnvironmentAsync(new SetSandboxProviderEnvironmentRequest { SandboxId = id, Variables = { ["API_TOKEN"] = "tok-" + id } });
         using var files = new SandboxFiles(Server.Pki.Sandbox(id));
         await using var client = SandboxClient.Create(files.Options(Server.Address, Server.Pki.CaPath));
@@ -33,7 +33,7 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task PolicyWatcher_NewVersion_RaisesEventWithIt()
     {
-        var id = await NewSandboxAsync("v1");
+        var id = await Server.CreateUniqueSandboxAsync("lib", "v1");
         using var files = new SandboxFiles(Server.Pki.Sandbox(id));
         await using var client = SandboxClient.Create(files.Options(Server.Address, Server.Pki.CaPath));
         var seen = new List<PolicyChangedEventArgs>();
@@ -71,7 +71,7 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task ServerNotFromCaBundle_RefusedByClientAtTls()
     {
-        var id = await NewSandboxAsync("p");
+        var id = await Server.CreateUniqueSandboxAsync("lib", "p");
         using var files = new SandboxFiles(Server.Pki.Sandbox(id));
         using var otherCa = new TempDirectory("other-ca");
         var otherCaPath = otherCa.Combine("ca.crt");
@@ -83,12 +83,5 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
         // grpc-dotnet reports a handshake the client itself refused as Internal, with the TLS error inside.
         Assert.Equal(StatusCode.Internal, ex.StatusCode);
         Assert.IsType<System.Security.Authentication.AuthenticationException>(ex.Status.DebugException?.InnerException);
-    }
-
-    private async Task<string> NewSandboxAsync(string policy)
-    {
-        var id = "lib-" + Guid.NewGuid().ToString("N")[..10];
-        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = policy });
-        return id;
     }
 }

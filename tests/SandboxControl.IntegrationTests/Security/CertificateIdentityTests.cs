@@ -17,7 +17,7 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
     [Fact]
     public async Task TwoUriSans_Unauthenticated()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("ident", Policy);
 
         await AssertUnauthenticatedAsync(id, Leaf([Spiffe(id), Spiffe("other")]), "more than one URI SAN");
     }
@@ -25,7 +25,7 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
     [Fact]
     public async Task WrongTrustDomain_Unauthenticated()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("ident", Policy);
 
         await AssertUnauthenticatedAsync(id, Leaf([SpiffeIds.ForSandbox("evil.test", id)]), "wrong trust domain");
     }
@@ -33,7 +33,7 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
     [Fact]
     public async Task MalformedId_Unauthenticated()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("ident", Policy);
 
         await AssertUnauthenticatedAsync(id, Leaf([Spiffe(id.ToUpperInvariant())]), "malformed id in SPIFFE path");
     }
@@ -41,7 +41,7 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
     [Fact]
     public async Task NoUriSan_CnAndDnsNamingSandboxIgnored_Unauthenticated()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("ident", Policy);
         var certificate = Server.Pki.Custom(new LeafCertificateSpec { CommonName = id, DnsSans = [id, Spiffe(id)] });
 
         await AssertUnauthenticatedAsync(id, certificate, "no URI SAN");
@@ -50,7 +50,7 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
     [Fact]
     public async Task DeletedSandboxCertificate_UnauthenticatedOnOpenConnection()
     {
-        var id = await NewSandboxAsync();
+        var id = await Server.CreateUniqueSandboxAsync("ident", Policy);
         var certificate = Server.Pki.Sandbox(id);
         var client = Server.Client(certificate);
         Assert.Equal(Policy, (await client.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
@@ -84,7 +84,7 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
         // A certificate issued to the old sandbox in the deletion's second would otherwise pass for the new one.
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var id = await NewSandboxAsync();
+            var id = await Server.CreateUniqueSandboxAsync("ident", Policy);
             var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
             try
@@ -106,13 +106,6 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
 
     private X509Certificate2 Leaf(IReadOnlyList<string> uris, DateTimeOffset? notBefore = null) =>
         Server.Pki.Custom(new LeafCertificateSpec { UriSans = uris, NotBefore = notBefore });
-
-    private async Task<string> NewSandboxAsync()
-    {
-        var id = "ident-" + Guid.NewGuid().ToString("N")[..8];
-        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = Policy });
-        return id;
-    }
 
     private async Task AssertUnauthenticatedAsync(string id, X509Certificate2 certificate, string reason)
     {
