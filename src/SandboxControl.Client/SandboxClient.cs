@@ -29,6 +29,7 @@ public sealed class SandboxClient : IAsyncDisposable
     private int _checkingFiles;
     private int _renewals;
     private int _renewalFailures;
+    private int _rejectedReloads;
 
     private SandboxClient(SandboxClientOptions options, CredentialFiles files, ClientCredentials credentials)
     {
@@ -62,6 +63,9 @@ public sealed class SandboxClient : IAsyncDisposable
 
     /// <summary>Failed renewal attempts so far (each is retried).</summary>
     public int RenewalFailureCount => Volatile.Read(ref _renewalFailures);
+
+    /// <summary>Replaced certificate files that were checked and not used (unloadable, another identity, not valid now) so far.</summary>
+    public int RejectedReloadCount => Volatile.Read(ref _rejectedReloads);
 
     /// <summary>Raised after new calls switched to another certificate (renewed, or files replaced).</summary>
     public event EventHandler<CertificateChangedEventArgs>? CertificateChanged;
@@ -172,24 +176,37 @@ public sealed class SandboxClient : IAsyncDisposable
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
+        // File reloads take the same semaphore, so the generation this renewal started from is still current when it switches.
         await _renewing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = _channels.Current;
-            var renewed = await CertificateRenewal.RequestAsync(current.Client, current.Credentials, Deadline(), cancellationToken).ConfigureAwait(false);
-            if (_options.PersistRenewedCertificate)
+            var renewed = await CertificateRenewal.RequestAsync(
+                current.Client, current.Credentials, _options.TimeProvider.GetUtcNow().UtcDateTime, Deadline(), cancellationToken).ConfigureAwait(false);
+            var credentials = current.Credentials.With(renewed);
+            try
             {
-                Persist(renewed);
+                if (_options.PersistRenewedCertificate)
+                {
+                    Persist(renewed);
+                }
+
+                _channels.Switch(credentials);
+            }
+            catch
+            {
+                credentials.Dispose();
+                throw;
             }
 
-            _channels.Switch(current.Credentials.With(renewed));
             Interlocked.Increment(ref _renewals);
-            Changed(CertificateChangeReason.Renewed);
         }
         finally
         {
             _renewing.Release();
         }
+
+        Changed(CertificateChangeReason.Renewed);
     }
 
     private void Persist(X509Certificate2 renewed)
@@ -213,10 +230,31 @@ public sealed class SandboxClient : IAsyncDisposable
 
         try
         {
-            if (_files.HaveChanged())
+            // Not during a renewal (it would switch back to the CA bundle it started with); the next tick checks again.
+            if (!_renewing.Wait(0))
             {
-                Reload();
+                return;
             }
+
+            bool switched;
+            try
+            {
+                switched = _files.HaveChanged() && Reload();
+            }
+            finally
+            {
+                _renewing.Release();
+            }
+
+            if (switched)
+            {
+                Changed(CertificateChangeReason.FilesReplaced);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A timer callback must not throw (it would end the process); the next change is tried again.
+            Rejected(ex.GetType().Name + ": " + ex.Message);
         }
         finally
         {
@@ -224,7 +262,8 @@ public sealed class SandboxClient : IAsyncDisposable
         }
     }
 
-    private void Reload()
+    /// <returns>Whether new calls now use the reloaded files.</returns>
+    private bool Reload()
     {
         ClientCredentials loaded;
         try
@@ -234,27 +273,41 @@ public sealed class SandboxClient : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             // A half-written rotation (new certificate, old key) lands here; the next change is tried again.
-            Log.ReloadRejected(_logger, _files.CertificatePath, ex.Message);
-            return;
+            Rejected(ex.Message);
+            return false;
         }
 
-        var reason = loaded.Identity != Identity ? $"it names sandbox '{loaded.Identity.SandboxId}', not '{SandboxId}'"
-            : !IsValidNow(loaded.Certificate) ? $"certificate {loaded.Certificate.SerialNumber} is not valid now"
-            : loaded.SameAs(_channels.Current.Credentials) ? "" // our own persisted renewal, or an unchanged copy
-            : null;
-        if (reason is not null)
+        try
         {
-            if (reason.Length > 0)
+            var reason = loaded.Identity != Identity ? $"it names sandbox '{loaded.Identity.SandboxId}', not '{SandboxId}'"
+                : !IsValidNow(loaded.Certificate) ? $"certificate {loaded.Certificate.SerialNumber} is not valid now"
+                : loaded.SameAs(_channels.Current.Credentials) ? "" // our own persisted renewal, or an unchanged copy
+                : null;
+            if (reason is not null)
             {
-                Log.ReloadRejected(_logger, _files.CertificatePath, reason);
+                if (reason.Length > 0)
+                {
+                    Rejected(reason);
+                }
+
+                loaded.Dispose();
+                return false;
             }
 
-            loaded.Dispose();
-            return;
+            _channels.Switch(loaded);
+            return true;
         }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+    }
 
-        _channels.Switch(loaded);
-        Changed(CertificateChangeReason.FilesReplaced);
+    private void Rejected(string reason)
+    {
+        Interlocked.Increment(ref _rejectedReloads);
+        Log.ReloadRejected(_logger, _files.CertificatePath, reason);
     }
 
     private void OnRenewalFailed(Exception error, int attempt, DateTimeOffset notAfter)

@@ -42,7 +42,7 @@ public sealed class SandboxClientOptions
 
     /// <summary>
     /// How long connections made with a replaced certificate stay open for calls already on them.
-    /// New calls always use the newest certificate. Default 30 seconds.
+    /// New calls always use the newest certificate. At least <see cref="CallTimeout"/>. Default 30 seconds.
     /// </summary>
     public TimeSpan RetiredConnectionGrace { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -75,7 +75,12 @@ public sealed class SandboxClientOptions
             }
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(RetiredConnectionGrace, TimeSpan.Zero);
+        if (RetiredConnectionGrace < CallTimeout)
+        {
+            // Shorter would close a connection under a call still within its deadline.
+            throw new ArgumentException("RetiredConnectionGrace must be at least CallTimeout.", nameof(RetiredConnectionGrace));
+        }
+
         ArgumentNullException.ThrowIfNull(TimeProvider);
     }
 }

@@ -31,6 +31,9 @@ internal sealed class ConnectionGeneration : IDisposable
             DisposeHttpClient = true,
             LoggerFactory = options.LoggerFactory,
             MaxReceiveMessageSize = 16 * 1024 * 1024,
+            // ThrowOperationCanceledOnCancellation stays off: with it, a stream reset by a dying server also throws
+            // OperationCanceledException, which callers would take for their own cancellation. The background loops
+            // instead treat RpcException(Cancelled) as a stop only when their own token is cancelled.
         });
         Client = new ControlClient(_channel);
     }

@@ -1,11 +1,14 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SandboxControl.Pki;
 
 namespace SandboxControl.Client.Credentials;
 
 /// <summary>
-/// The PEM certificate, key and CA bundle on disk. Changes are detected by modification time and size,
-/// taken before reading, so a write during a load is seen on the next check.
+/// The PEM certificate, key and CA bundle on disk. Changes are detected by a SHA-256 of each file's
+/// content (following symlinks, so a Kubernetes secret rotated by swapping its <c>..data</c> link is
+/// seen, as is a same-size replacement with a preserved modification time), taken before reading, so a
+/// write during a load is seen on the next check.
 /// </summary>
 internal sealed class CredentialFiles(string certificatePath, string keyPath, string caBundlePath)
 {
@@ -44,24 +47,113 @@ internal sealed class CredentialFiles(string certificatePath, string keyPath, st
         }
     }
 
-    /// <summary>Replaces the certificate and key files: the key first (mode 0600, through a rename), so a reader never pairs a new certificate with an old key.</summary>
+    /// <summary>
+    /// Replaces the certificate and key files so that a failure at any step leaves a matching pair on disk:
+    /// both are first written to temporary files (the key created with mode 0600), the old key is copied to
+    /// <c>&lt;key&gt;.prev</c>, then the key and the certificate are renamed into place; if the certificate's
+    /// rename fails, the old key is renamed back. <c>.prev</c> is removed once both renames succeeded.
+    /// </summary>
     public void Persist(X509Certificate2 certificateWithKey)
     {
         lock (_gate)
         {
-            PemFiles.WritePrivateKey(keyPath, certificateWithKey);
-            PemFiles.WriteCertificate(CertificatePath, certificateWithKey);
-            _loaded = Take();
+            var newCertificate = TemporaryPath(CertificatePath);
+            var newKey = TemporaryPath(keyPath);
+            var previousKey = keyPath + ".prev";
+            var keyReplaced = false;
+            try
+            {
+                PemFiles.WritePrivateKey(newKey, certificateWithKey);
+                PemFiles.WriteCertificate(newCertificate, certificateWithKey);
+                var hadKey = File.Exists(keyPath);
+                if (hadKey)
+                {
+                    CopyPrivate(keyPath, previousKey);
+                }
+
+                File.Move(newKey, keyPath, overwrite: true);
+                keyReplaced = true;
+                try
+                {
+                    File.Move(newCertificate, CertificatePath, overwrite: true);
+                }
+                catch when (hadKey)
+                {
+                    // Kept even if this rename fails too: then <key>.prev is the key of the certificate on disk.
+                    keyReplaced = false;
+                    File.Move(previousKey, keyPath, overwrite: true);
+                    throw;
+                }
+
+                _loaded = Take();
+            }
+            finally
+            {
+                TryDelete(newKey);
+                TryDelete(newCertificate);
+                if (keyReplaced)
+                {
+                    TryDelete(previousKey);
+                }
+            }
+        }
+    }
+
+    private static string TemporaryPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".new");
+    }
+
+    private static void CopyPrivate(string source, string destination)
+    {
+        File.Delete(destination);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var input = File.OpenRead(source);
+        using var output = new FileStream(destination, options);
+        input.CopyTo(output);
+        output.Flush(flushToDisk: true);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left behind; harmless, and the next persist uses new names.
         }
     }
 
     private Stamp Take() => new(Of(CertificatePath), Of(keyPath), Of(caBundlePath));
 
-    private static (DateTime, long) Of(string path)
+    private static string Of(string path)
     {
-        var info = new FileInfo(path);
-        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
+        try
+        {
+            // File.ReadAllBytes follows symlinks, unlike FileInfo's time and size of a link.
+            var content = File.ReadAllBytes(path);
+            try
+            {
+                return Convert.ToHexString(SHA256.HashData(content));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(content);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
-    private readonly record struct Stamp((DateTime, long) Certificate, (DateTime, long) Key, (DateTime, long) CaBundle);
+    private readonly record struct Stamp(string Certificate, string Key, string CaBundle);
 }

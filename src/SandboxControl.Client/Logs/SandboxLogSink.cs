@@ -13,7 +13,7 @@ namespace SandboxControl.Client.Logs;
 /// a failed call is retried (jittered exponential backoff) with the same batch. A batch the server
 /// stored but could not acknowledge (it died mid-call) is sent again: each such failure can duplicate up
 /// to <see cref="SandboxLogSinkOptions.MaxBatchLines"/> lines. Lines are lost only when more than
-/// <see cref="SandboxLogSinkOptions.Capacity"/> wait at once (the oldest go first; counted in
+/// <see cref="SandboxLogSinkOptions.Capacity"/> lines or <see cref="SandboxLogSinkOptions.CapacityBytes"/> wait at once (the oldest go first; counted in
 /// <see cref="DroppedLines"/>), when the server refuses a batch as invalid (<see cref="RejectedLines"/>),
 /// or when <see cref="DisposeAsync"/> gives up after <see cref="SandboxLogSinkOptions.FlushTimeout"/>
 /// (also counted as dropped).
@@ -49,7 +49,7 @@ public sealed class SandboxLogSink : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _buffer = new LogBuffer(options.Capacity);
+        _buffer = new LogBuffer(options.Capacity, options.CapacityBytes);
     }
 
     /// <summary>Lines accepted by <see cref="Write"/>.</summary>
@@ -88,8 +88,15 @@ public sealed class SandboxLogSink : IAsyncDisposable
             Source = Cut(source, MaxSourceChars),
             Message = Cut(message, _options.MaxMessageChars),
         };
+        var buffered = _buffer.Add(line);
+        if (buffered < 0)
+        {
+            // Disposed meanwhile, and the pump's last drain is done.
+            return false;
+        }
+
         Interlocked.Increment(ref _written);
-        if (_buffer.Add(line) >= _options.MaxBatchLines)
+        if (buffered >= _options.MaxBatchLines)
         {
             Wake();
         }
@@ -135,8 +142,9 @@ public sealed class SandboxLogSink : IAsyncDisposable
         {
             await _pump.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
+            // Stopped after the flush timeout; what was left is counted as dropped.
         }
 
         _stop.Dispose();
@@ -166,7 +174,7 @@ public sealed class SandboxLogSink : IAsyncDisposable
                     if (pending.Count == 0)
                     {
                         pending = null;
-                        if (_closed)
+                        if (_closed && _buffer.TryCloseEmpty())
                         {
                             return;
                         }
@@ -206,7 +214,7 @@ public sealed class SandboxLogSink : IAsyncDisposable
         finally
         {
             // Only reached with lines left when disposal timed out.
-            Interlocked.Add(ref _lost, (pending?.Count ?? 0) + _buffer.Take(int.MaxValue, int.MaxValue).Count);
+            Interlocked.Add(ref _lost, (pending?.Count ?? 0) + _buffer.Close());
             Volatile.Write(ref _inFlight, 0);
         }
     }

@@ -9,6 +9,12 @@ public sealed class SandboxLogSinkOptions
     /// </summary>
     public int Capacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// Encoded bytes of lines buffered while waiting to be sent; when exceeded, the oldest lines are dropped
+    /// and counted in <see cref="SandboxLogSink.DroppedLines"/>, as for <see cref="Capacity"/>. Default 16 MiB.
+    /// </summary>
+    public long CapacityBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Most lines per PushSandboxLogs call (the server accepts up to 1,000 by default). Default 500.</summary>
     public int MaxBatchLines { get; set; } = 500;
 
@@ -36,6 +42,7 @@ public sealed class SandboxLogSinkOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(CapacityBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchLines, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageChars, 1);

@@ -48,8 +48,9 @@ public sealed class PolicyWatcher : IAsyncDisposable
         {
             await _loop.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
+            // Stopped.
         }
 
         _stop.Dispose();

@@ -13,10 +13,11 @@ namespace SandboxControl.Client.Renewal;
 internal static class CertificateRenewal
 {
     private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     /// <returns>The new certificate with its private key; the key exists only in this process.</returns>
     public static async Task<X509Certificate2> RequestAsync(
-        ControlClient client, ClientCredentials current, DateTime deadline, CancellationToken cancellationToken)
+        ControlClient client, ClientCredentials current, DateTime now, DateTime deadline, CancellationToken cancellationToken)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var csr = new CertificateRequest(new X500DistinguishedName("CN=" + current.Identity.SandboxId), key, HashAlgorithmName.SHA256)
@@ -40,6 +41,14 @@ internal static class CertificateRenewal
         if (!ChainsToTrustedCa(issued, response.IssuingCaPem, current.TrustedCas))
         {
             throw new InvalidDataException($"the renewed certificate {issued.SerialNumber} does not chain to the CA bundle as a client certificate");
+        }
+
+        // The chain check ignores validity times (the server's clock sets NotBefore); these bound them.
+        var notBefore = issued.NotBefore.ToUniversalTime();
+        var notAfter = issued.NotAfter.ToUniversalTime();
+        if (notBefore > now + ClockSkew || notAfter <= now || notAfter <= notBefore)
+        {
+            throw new InvalidDataException($"the renewed certificate {issued.SerialNumber} is not valid now ({notBefore:O} - {notAfter:O})");
         }
 
         return issued.CopyWithPrivateKey(key);

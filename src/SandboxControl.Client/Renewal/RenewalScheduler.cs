@@ -40,8 +40,9 @@ internal sealed class RenewalScheduler(
                 await renewAsync(cancellationToken).ConfigureAwait(false);
                 failures = 0;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or Grpc.Core.RpcException)
             {
+                // Stopping (disposal): not a failed renewal.
                 return;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

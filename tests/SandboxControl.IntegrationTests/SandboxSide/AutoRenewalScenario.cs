@@ -25,7 +25,7 @@ internal static class AutoRenewalScenario
         using var files = new SandboxFiles(first);
         var options = files.Options(server.Address, server.Pki.CaPath);
         options.RenewAtFractionOfLifetime = renewAt;
-        options.RetiredConnectionGrace = TimeSpan.FromSeconds(2);
+        options.RetiredConnectionGrace = options.CallTimeout;
         await using var client = SandboxClient.Create(options);
         var changes = new List<CertificateChangedEventArgs>();
         client.CertificateChanged += (_, e) =>

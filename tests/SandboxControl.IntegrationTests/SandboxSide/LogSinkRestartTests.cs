@@ -49,23 +49,32 @@ public sealed class LogSinkRestartTests(ITestOutputHelper output) : IDisposable
             });
 
             var clock = Stopwatch.StartNew();
-            var killedAtAcknowledged = -1L;
-            for (var i = 0; i < Lines; i++)
+            // The first half is written before the kill, the second while the server is down or restarting.
+            for (var i = 0; i < Lines / 2; i++)
             {
                 sink.Write(LogSeverity.Info, "restart-test", $"line-{i:D5}");
                 if (i % 100 == 99)
                 {
                     await Task.Delay(10);
                 }
+            }
 
-                if (killedAtAcknowledged < 0 && sink.SentLines >= 3_000)
-                {
-                    killedAtAcknowledged = sink.SentLines;
-                    first.KillHard();
-                    second = ServerProcess.Start(
-                        await TestServer.ArgumentsAsync(_pki, _data.Path, new Dictionary<string, string>(settings) { ["Server:Port"] = address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
-                        _data.Path);
-                }
+            // Killed only once enough is acknowledged, however slow the machine: the restart happens mid-stream.
+            var acknowledgedDeadline = clock.Elapsed + TimeSpan.FromSeconds(30);
+            while (sink.SentLines < 3_000)
+            {
+                Assert.True(clock.Elapsed < acknowledgedDeadline, $"only {sink.SentLines} lines acknowledged within 30 s");
+                await Task.Delay(10);
+            }
+
+            var killedAtAcknowledged = sink.SentLines;
+            first.KillHard();
+            second = ServerProcess.Start(
+                await TestServer.ArgumentsAsync(_pki, _data.Path, new Dictionary<string, string>(settings) { ["Server:Port"] = address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+                _data.Path);
+            for (var i = Lines / 2; i < Lines; i++)
+            {
+                sink.Write(LogSeverity.Info, "restart-test", $"line-{i:D5}");
             }
 
             Assert.NotNull(second);

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using SandboxControl.Client;
+using SandboxControl.Client.Logs;
 using SandboxControl.Client.Policies;
 using SandboxControl.IntegrationTests.Infrastructure;
 using SandboxControl.V1;
@@ -52,8 +53,10 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
             }
         };
 
+        var firstPollDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (watcher.Version < 1)
         {
+            Assert.True(DateTime.UtcNow < firstPollDeadline, $"the watcher saw no policy within 15 s ({watcher.FailedPolls} failed polls)");
             await Task.Delay(20);
         }
 
@@ -66,6 +69,29 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
         {
             Assert.Equal(1, seen[^1].PreviousVersion);
         }
+    }
+
+    [Fact]
+    public async Task LogSink_ServerUnreachable_BufferBoundedInBytes()
+    {
+        var id = await Server.CreateUniqueSandboxAsync("lib", "p");
+        using var files = new SandboxFiles(Server.Pki.Sandbox(id));
+        // Nothing listens on port 1: every push fails, so lines stay buffered.
+        await using var client = SandboxClient.Create(files.Options(new Uri("https://127.0.0.1:1"), Server.Pki.CaPath));
+        var sink = client.CreateLogSink(new SandboxLogSinkOptions { CapacityBytes = 64 * 1024, MaxBatchLines = 1, FlushTimeout = TimeSpan.Zero });
+        var message = new string('x', 10_000);
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(sink.Write(LogSeverity.Info, "bytes-test", message));
+        }
+
+        // At most six 10 KB lines fit in 64 KiB, plus the one batch (one line) taken for sending.
+        Assert.InRange(sink.BufferedLines, 1, 7);
+        Assert.InRange(sink.DroppedLines, 93, 99);
+        await sink.DisposeAsync();
+        Assert.Equal(sink.WrittenLines, sink.DroppedLines + sink.SentLines);
+        Assert.False(sink.Write(LogSeverity.Info, "bytes-test", "after dispose"));
     }
 
     [Fact]
