@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using SandboxControl.Client;
 using SandboxControl.Client.Credentials;
 using SandboxControl.Client.Logs;
@@ -26,13 +27,30 @@ internal static class AutoRenewalScenario
         var options = files.Options(server.Address, server.Pki.CaPath);
         options.RenewAtFractionOfLifetime = renewAt;
         options.RetiredConnectionGrace = options.CallTimeout;
+        // Persisted, so the renewed keys can be looked for in the client's own logs afterwards.
+        options.PersistRenewedCertificate = true;
+        var firstKeyBody = PemBody(await File.ReadAllTextAsync(files.KeyPath));
+        using var clientLogs = new CapturedLogs();
+        using var loggerFactory = new LoggerFactory([clientLogs]);
+        options.LoggerFactory = loggerFactory;
+        var keyBodies = new List<string> { firstKeyBody };
+        var renewalErrors = new List<string>();
         await using var client = SandboxClient.Create(options);
+        client.RenewalFailed += (_, e) =>
+        {
+            lock (renewalErrors)
+            {
+                renewalErrors.Add(e.Error.ToString());
+            }
+        };
         var changes = new List<CertificateChangedEventArgs>();
         client.CertificateChanged += (_, e) =>
         {
             lock (changes)
             {
                 changes.Add(e);
+                // Persisted before the switch: the key file now holds this certificate's new key.
+                keyBodies.Add(PemBody(File.ReadAllText(files.KeyPath)));
             }
         };
         await using var sink = client.CreateLogSink(new SandboxLogSinkOptions { FlushInterval = TimeSpan.FromMilliseconds(100) });
@@ -81,7 +99,26 @@ internal static class AutoRenewalScenario
             Assert.Equal(changes.Count, changes.Select(change => change.Certificate.SerialNumber).Distinct().Count());
         }
 
-        // The new keys were generated in the client; no private key ever reached the server's logs.
+        // The new keys were generated in the client: neither they nor the first key appear in its logs or renewal errors.
+        string clientText;
+        lock (renewalErrors)
+        {
+            clientText = clientLogs.AllText + "\n" + string.Join('\n', renewalErrors);
+        }
+
+        Assert.NotEmpty(clientLogs.Lines);
+        Assert.DoesNotContain("PRIVATE KEY", clientText, StringComparison.Ordinal);
+        lock (changes)
+        {
+            Assert.Equal(changes.Count + 1, keyBodies.Distinct(StringComparer.Ordinal).Count());
+            Assert.All(keyBodies, body => Assert.True(body.Length > 64 && !clientText.Contains(body, StringComparison.Ordinal), "a private key appears in the client's logs"));
+        }
+
+        // Persisting left only the certificate and key (no temporary or .prev files).
+        Assert.Equal(["tls.crt", "tls.key"], Directory.GetFiles(Path.GetDirectoryName(files.KeyPath)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("PRIVATE KEY", server.Logs.AllText, StringComparison.Ordinal);
     }
+
+    private static string PemBody(string pem) =>
+        string.Concat(pem.Split('\n').Where(line => line.Length > 0 && !line.StartsWith("-----", StringComparison.Ordinal)).Select(line => line.Trim()));
 }
