@@ -71,7 +71,9 @@ public sealed class PostgresSandboxStoreTests : IDisposable
         await TerminateListenersAsync((await Harness.ScalarTextAsync("SELECT current_database();"))!);
         await writer.DeleteSandboxAsync("alpha", CancellationToken.None);
 
-        await WaitUntilAsync(() => reader.GetSandboxCreatedAt("alpha") is null);
+        // Reconnect delay plus a full reload, on a loaded CI machine. Still far inside the 30 s staleness bound,
+        // so only the reload (not failing closed) can make the sandbox disappear here.
+        await WaitUntilAsync(() => reader.GetSandboxCreatedAt("alpha") is null, TimeSpan.FromSeconds(5));
     }
 
     [PostgresFact]
