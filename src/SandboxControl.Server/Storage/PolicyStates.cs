@@ -22,4 +22,19 @@ internal static class PolicyStates
 
         return version == activeVersion ? PolicyState.Loaded : PolicyState.Superseded;
     }
+
+    /// <summary>A sandbox's history, newest version first, each with its effective state (<see cref="Effective"/>).</summary>
+    public static List<PolicyHistoryRecord> History(List<(PolicyRecord Policy, PolicyState? Reported)> newestFirst)
+    {
+        if (newestFirst.Count == 0)
+        {
+            return [];
+        }
+
+        var currentVersion = newestFirst[0].Policy.Version;
+        var activeVersion = newestFirst.Find(static row => row.Reported == PolicyState.Loaded).Policy?.Version ?? 0;
+        return newestFirst.ConvertAll(row => new PolicyHistoryRecord(
+            row.Policy,
+            Effective(row.Policy.Version, currentVersion, row.Reported, activeVersion)));
+    }
 }

@@ -89,7 +89,7 @@ internal sealed partial class PostgresSandboxStore
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                current[reader.GetString(0)] = FromUnixMs(reader.GetInt64(1));
+                current[reader.GetString(0)] = StoreRows.FromUnixMs(reader.GetInt64(1));
             }
         }
 
@@ -126,7 +126,7 @@ internal sealed partial class PostgresSandboxStore
         switch (kind)
         {
             case SandboxChangeKind.Created:
-                _createdAt[sandboxId] = FromUnixMs(createdAtMs);
+                _createdAt[sandboxId] = StoreRows.FromUnixMs(createdAtMs);
                 break;
             case SandboxChangeKind.Deleted:
                 _createdAt.TryRemove(sandboxId, out _);

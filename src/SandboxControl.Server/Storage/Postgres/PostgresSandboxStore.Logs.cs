@@ -98,17 +98,6 @@ internal sealed partial class PostgresSandboxStore
         query.Parameters.AddWithValue("since", NpgsqlDbType.Bigint, since is null ? DBNull.Value : since.Value.ToUnixTimeMilliseconds());
         query.Parameters.AddWithValue("limit", limit);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var result = new List<StoredLogLine>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(new StoredLogLine(
-                reader.GetInt64(0),
-                FromUnixMs(reader.GetInt64(1)),
-                (LogSeverity)reader.GetInt32(2),
-                reader.GetString(3),
-                reader.GetString(4)));
-        }
-
-        return result;
+        return await StoreRows.LogLinesAsync(reader, cancellationToken);
     }
 }

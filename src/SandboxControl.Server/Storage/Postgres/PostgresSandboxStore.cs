@@ -110,7 +110,7 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
                 }
 
                 await NotifyAsync(connection, ChangeNotification.Created(sandboxId, now), cancellationToken);
-                return new SandboxRecord(sandboxId, FromUnixMs(now), initialPolicy is null ? 0 : 1);
+                return new SandboxRecord(sandboxId, StoreRows.FromUnixMs(now), initialPolicy is null ? 0 : 1);
             },
             cancellationToken);
         if (record is not null)
@@ -129,7 +129,7 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
         await using var query = Command(connection, "SELECT id, created_at, policy_version FROM sandboxes WHERE id = @id;");
         query.Parameters.AddWithValue("id", sandboxId);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSandbox(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? StoreRows.Sandbox(reader) : null;
     }
 
     public async Task<IReadOnlyList<SandboxRecord>> ListSandboxesAsync(string? afterSandboxId, int limit, CancellationToken cancellationToken)
@@ -147,13 +147,7 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
 
         query.Parameters.AddWithValue("limit", limit);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var sandboxes = new List<SandboxRecord>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            sandboxes.Add(ReadSandbox(reader));
-        }
-
-        return sandboxes;
+        return await StoreRows.SandboxesAsync(reader, cancellationToken);
     }
 
     public async Task<bool> DeleteSandboxAsync(string sandboxId, CancellationToken cancellationToken)
@@ -247,10 +241,7 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql) => new(sql, connection);
 
-    private static SandboxRecord ReadSandbox(NpgsqlDataReader reader) =>
-        new(reader.GetString(0), FromUnixMs(reader.GetInt64(1)), reader.GetInt64(2));
 
     private long UnixMsNow() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static DateTimeOffset FromUnixMs(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
 }

@@ -29,7 +29,7 @@ internal sealed partial class SqliteSandboxStore
             """);
         query.Parameters.AddWithValue("$id", sandboxId);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadPolicy(sandboxId, reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? StoreRows.Policy(sandboxId, reader) : null;
     }
 
     public async Task<PolicyUpdateResult> UpdatePolicyAsync(string sandboxId, long expectedVersion, string document, string createdBy, CancellationToken cancellationToken)
@@ -69,7 +69,7 @@ internal sealed partial class SqliteSandboxStore
                     throw new InvalidOperationException("The policy version changed inside a write transaction.");
                 }
 
-                var policy = new PolicyRecord(sandboxId, version, document, FromUnixMs(now), createdBy);
+                var policy = new PolicyRecord(sandboxId, version, document, StoreRows.FromUnixMs(now), createdBy);
                 return new PolicyUpdateResult(PolicyUpdateOutcome.Updated, policy, version);
             },
             result =>
@@ -99,22 +99,7 @@ internal sealed partial class SqliteSandboxStore
             """);
         query.Parameters.AddWithValue("$id", sandboxId);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<(PolicyRecord Policy, PolicyState? Reported)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add((ReadPolicy(sandboxId, reader), reader.IsDBNull(4) ? null : (PolicyState)reader.GetInt32(4)));
-        }
-
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-
-        var currentVersion = rows[0].Policy.Version;
-        var activeVersion = rows.Find(static row => row.Reported == PolicyState.Loaded).Policy?.Version ?? 0;
-        return rows.ConvertAll(row => new PolicyHistoryRecord(
-            row.Policy,
-            PolicyStates.Effective(row.Policy.Version, currentVersion, row.Reported, activeVersion)));
+        return await StoreRows.HistoryAsync(sandboxId, reader, cancellationToken);
     }
 
     public async Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, long version, PolicyState state, string message, CancellationToken cancellationToken)
@@ -192,7 +177,7 @@ internal sealed partial class SqliteSandboxStore
         var version = reader.GetInt64(0);
         PolicyState? reported = reader.IsDBNull(1) ? null : (PolicyState)reader.GetInt32(1);
         var message = reader.IsDBNull(2) ? string.Empty : reader.GetString(2);
-        DateTimeOffset? reportedAt = reader.IsDBNull(3) ? null : FromUnixMs(reader.GetInt64(3));
+        DateTimeOffset? reportedAt = reader.IsDBNull(3) ? null : StoreRows.FromUnixMs(reader.GetInt64(3));
         var activeVersion = reader.IsDBNull(4) ? 0 : reader.GetInt64(4);
         var state = PolicyStates.Effective(version, version, reported, activeVersion);
         return new PolicyStatusRecord(sandboxId, version, state, message, reportedAt, activeVersion);
@@ -228,6 +213,4 @@ internal sealed partial class SqliteSandboxStore
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static PolicyRecord ReadPolicy(string sandboxId, SqliteDataReader reader) =>
-        new(sandboxId, reader.GetInt64(0), reader.GetString(1), FromUnixMs(reader.GetInt64(2)), reader.GetString(3));
 }

@@ -1,10 +1,6 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using SandboxControl.Server.Secrets;
-
 namespace SandboxControl.Server.Storage.Sqlite;
 
-/// <summary>Provider credentials: serialized, encrypted with the secrets key, then stored; plaintext never reaches SQLite.</summary>
+/// <summary>Provider credentials: sealed (<see cref="ProviderEnvironmentSealing"/>), then stored; plaintext never reaches SQLite.</summary>
 internal sealed partial class SqliteSandboxStore
 {
     public async Task<bool> SetProviderEnvironmentAsync(string sandboxId, IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken)
@@ -12,29 +8,13 @@ internal sealed partial class SqliteSandboxStore
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(variables);
 
-        // Sorted keys: the same environment always serializes to the same plaintext.
-        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in variables)
-        {
-            sorted[name] = value;
-        }
-
         if (GetSandboxCreatedAt(sandboxId) is not { } createdAt)
         {
             return false;
         }
 
         var createdAtMs = createdAt.ToUnixTimeMilliseconds();
-        var plaintext = JsonSerializer.SerializeToUtf8Bytes(sorted, ProviderEnvironmentJsonContext.Default.SortedDictionaryStringString);
-        byte[] blob;
-        try
-        {
-            blob = _protector.Protect(plaintext, ProviderEnvironmentAssociatedData(sandboxId, createdAtMs));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-        }
+        var blob = ProviderEnvironmentSealing.Seal(_protector, sandboxId, createdAtMs, variables);
 
         return await WriteAsync(
             async (connection, transaction) =>
@@ -86,32 +66,6 @@ internal sealed partial class SqliteSandboxStore
             return new Dictionary<string, string>(StringComparer.Ordinal);
         }
 
-        byte[] plaintext;
-        try
-        {
-            plaintext = _protector.Unprotect(blob, ProviderEnvironmentAssociatedData(sandboxId, createdAtMs));
-        }
-        catch (SecretDecryptionException)
-        {
-            Log.ProviderEnvironmentUndecryptable(_logger, sandboxId);
-            throw;
-        }
-
-        try
-        {
-            var variables = JsonSerializer.Deserialize(plaintext, ProviderEnvironmentJsonContext.Default.DictionaryStringString);
-            return variables is null
-                ? throw new SecretDecryptionException()
-                : new Dictionary<string, string>(variables, StringComparer.Ordinal);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-        }
+        return ProviderEnvironmentSealing.Open(_protector, _logger, sandboxId, createdAtMs, blob);
     }
-
-    // Binds the ciphertext to one incarnation of one sandbox: a blob copied into another sandbox's row,
-    // or restored into a re-created sandbox of the same id, fails to decrypt.
-    private static string ProviderEnvironmentAssociatedData(string sandboxId, long createdAtMs) =>
-        "provider-env:" + sandboxId + ":" + createdAtMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

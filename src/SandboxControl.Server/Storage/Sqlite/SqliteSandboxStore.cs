@@ -87,7 +87,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    _createdAt[reader.GetString(0)] = FromUnixMs(reader.GetInt64(1));
+                    _createdAt[reader.GetString(0)] = StoreRows.FromUnixMs(reader.GetInt64(1));
                 }
             }
 
@@ -127,7 +127,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
                     await InsertPolicyAsync(connection, transaction, sandboxId, 1, initialPolicy, now, createdBy, cancellationToken);
                 }
 
-                return new SandboxRecord(sandboxId, FromUnixMs(now), initialPolicy is null ? 0 : 1);
+                return new SandboxRecord(sandboxId, StoreRows.FromUnixMs(now), initialPolicy is null ? 0 : 1);
             },
             created =>
             {
@@ -149,7 +149,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         await using var query = Command(connection, null, "SELECT id, created_at, policy_version FROM sandboxes WHERE id = $id;");
         query.Parameters.AddWithValue("$id", sandboxId);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSandbox(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? StoreRows.Sandbox(reader) : null;
     }
 
     public async Task<IReadOnlyList<SandboxRecord>> ListSandboxesAsync(string? afterSandboxId, int limit, CancellationToken cancellationToken)
@@ -168,13 +168,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
 
         query.Parameters.AddWithValue("$limit", limit);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var sandboxes = new List<SandboxRecord>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            sandboxes.Add(ReadSandbox(reader));
-        }
-
-        return sandboxes;
+        return await StoreRows.SandboxesAsync(reader, cancellationToken);
     }
 
     public async Task<bool> DeleteSandboxAsync(string sandboxId, CancellationToken cancellationToken)
@@ -293,10 +287,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         }
     }
 
-    private static SandboxRecord ReadSandbox(SqliteDataReader reader) =>
-        new(reader.GetString(0), FromUnixMs(reader.GetInt64(1)), reader.GetInt64(2));
 
     private long UnixMsNow() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static DateTimeOffset FromUnixMs(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
 }

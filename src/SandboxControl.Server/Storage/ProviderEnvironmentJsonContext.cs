@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SandboxControl.Server.Storage.Sqlite;
+namespace SandboxControl.Server.Storage;
 
 /// <summary>Source-generated JSON for the provider environment (no reflection over secret-bearing types).</summary>
 [JsonSerializable(typeof(SortedDictionary<string, string>))]
