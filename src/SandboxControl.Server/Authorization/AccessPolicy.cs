@@ -27,9 +27,15 @@ internal sealed class AccessPolicy(OperatorRoles roles)
 
         return access.Operator switch
         {
-            OperatorAccess.Types.Level.Viewer => AccessDecision.Allow("operator role " + RoleName(role)),
+            // RPCs open to any sandbox carry no sandbox's data (health, reflection): any configured operator may call them.
+            OperatorAccess.Types.Level.Viewer when role is OperatorRole.Viewer or OperatorRole.Admin || access.Sandbox == SandboxAccess.Types.Level.Any =>
+                AccessDecision.Allow("operator role " + RoleName(role)),
+            OperatorAccess.Types.Level.Viewer => AccessDecision.Deny(StatusCode.PermissionDenied, "this RPC requires the operator role viewer or admin"),
             OperatorAccess.Types.Level.Admin when role == OperatorRole.Admin => AccessDecision.Allow("operator role admin"),
             OperatorAccess.Types.Level.Admin => AccessDecision.Deny(StatusCode.PermissionDenied, "this RPC requires the operator role admin"),
+            // Not implied by admin: issuing a sandbox certificate is acting as the sandbox.
+            OperatorAccess.Types.Level.Issuer when role == OperatorRole.Issuer => AccessDecision.Allow("operator role issuer"),
+            OperatorAccess.Types.Level.Issuer => AccessDecision.Deny(StatusCode.PermissionDenied, "this RPC requires the operator role issuer"),
             _ => AccessDecision.Deny(StatusCode.PermissionDenied, "this RPC is not available to operators"),
         };
     }
@@ -52,5 +58,10 @@ internal sealed class AccessPolicy(OperatorRoles roles)
         return AccessDecision.Allow("target permitted");
     }
 
-    private static string RoleName(OperatorRole role) => role == OperatorRole.Admin ? "admin" : "viewer";
+    private static string RoleName(OperatorRole role) => role switch
+    {
+        OperatorRole.Admin => "admin",
+        OperatorRole.Issuer => "issuer",
+        _ => "viewer",
+    };
 }

@@ -110,6 +110,11 @@ internal sealed class AuthorizationInterceptor(
     private void Attach(ServerCallContext context, AuthorizedCall call)
     {
         context.UserState[CallerContext.Key] = call.Caller;
+        if (call.Authentication.Incarnation is { } incarnation)
+        {
+            context.UserState[CallerContext.IncarnationKey] = incarnation;
+        }
+
         context.UserState[CallerContext.RevalidateKey] = () => Revalidate(call);
     }
 

@@ -17,7 +17,7 @@ internal sealed class AuthorizationOptionsValidator : IValidateOptions<Authoriza
 
             if (!AuthorizationOptions.TryParseRole(role, out _))
             {
-                failures.Add($"Authorization:Operators:{operatorName} must be Viewer or Admin.");
+                failures.Add($"Authorization:Operators:{operatorName} must be Viewer, Admin or Issuer.");
             }
         }
 

@@ -26,6 +26,7 @@ internal static partial class DevModeHints
 
     [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message =
         "Dev mode: listening on {Address} (mTLS only). Certificates in {CertificateDirectory} (trust domain {TrustDomain}): "
-        + "ca.crt, operator-admin.crt/.key (ADMIN), sandbox-demo.crt/.key (sandbox 'demo'). Try: {GrpcurlCommand}")]
+        + "ca.crt, operator-admin.crt/.key (ADMIN), operator-issuer.crt/.key (ISSUER: sandboxctl sandboxes issue-cert), "
+        + "sandbox-demo.crt/.key (sandbox 'demo'). Try: {GrpcurlCommand}")]
     private static partial void DevModeReady(ILogger logger, string address, string certificateDirectory, string trustDomain, string grpcurlCommand);
 }

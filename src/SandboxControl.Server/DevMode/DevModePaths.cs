@@ -5,6 +5,7 @@ internal sealed record DevModePaths(string RootDirectory, string CertificateDire
 {
     public const string TrustDomain = "sandboxcontrol.dev";
     public const string OperatorName = "admin";
+    public const string IssuerName = "issuer";
     public const string DemoSandboxId = "demo";
 
     public string CaCertificate => Path.Combine(CertificateDirectory, "ca.crt");
@@ -13,6 +14,8 @@ internal sealed record DevModePaths(string RootDirectory, string CertificateDire
     public string ServerKey => Path.Combine(CertificateDirectory, "server.key");
     public string OperatorCertificate => Path.Combine(CertificateDirectory, "operator-admin.crt");
     public string OperatorKey => Path.Combine(CertificateDirectory, "operator-admin.key");
+    public string IssuerCertificate => Path.Combine(CertificateDirectory, "operator-issuer.crt");
+    public string IssuerKey => Path.Combine(CertificateDirectory, "operator-issuer.key");
     public string SandboxCertificate => Path.Combine(CertificateDirectory, "sandbox-demo.crt");
     public string SandboxKey => Path.Combine(CertificateDirectory, "sandbox-demo.key");
     public string SecretsKey => Path.Combine(CertificateDirectory, "secrets.key");

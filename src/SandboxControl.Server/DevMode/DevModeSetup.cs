@@ -8,7 +8,8 @@ namespace SandboxControl.Server.DevMode;
 
 /// <summary>
 /// `dotnet run` on a fresh clone: in the Development environment with no TLS configured, create a dev
-/// CA, server, operator and demo-sandbox certificates under certs/dev/ and listen on 127.0.0.1 only.
+/// CA, server, operator (admin and issuer) and demo-sandbox certificates under certs/dev/ and listen on
+/// 127.0.0.1 only. The demo sandbox's certificate is recorded in the store like any the server issues.
 /// Never active in any other environment, so a misconfigured production server fails instead.
 /// </summary>
 internal static class DevModeSetup
@@ -38,6 +39,12 @@ internal static class DevModeSetup
             Write(admin, paths.OperatorCertificate, paths.OperatorKey);
         }
 
+        if (NeedsIssuing(paths.IssuerCertificate))
+        {
+            using var issuer = ca.IssueOperatorCertificate(DevModePaths.TrustDomain, DevModePaths.IssuerName);
+            Write(issuer, paths.IssuerCertificate, paths.IssuerKey);
+        }
+
         if (!File.Exists(paths.SecretsKey))
         {
             SecretsKeyFile.Create(paths.SecretsKey);
@@ -51,6 +58,7 @@ internal static class DevModeSetup
             ["Tls:ClientCaPath"] = paths.CaCertificate,
             ["Identity:TrustDomain"] = DevModePaths.TrustDomain,
             ["Authorization:Operators:" + DevModePaths.OperatorName] = "Admin",
+            ["Authorization:Operators:" + DevModePaths.IssuerName] = "Issuer",
             ["Secrets:KeyPath"] = paths.SecretsKey,
             ["Storage:SqlitePath"] = paths.Database,
             ["Audit:Path"] = paths.AuditLog,
@@ -78,12 +86,32 @@ internal static class DevModeSetup
                 cancellationToken).ConfigureAwait(false);
         }
 
-        if (created is not null || NeedsIssuing(paths.SandboxCertificate))
+        if (created is not null || NeedsIssuing(paths.SandboxCertificate) || !IsRecorded(store, paths.SandboxCertificate))
         {
             using var ca = CertificateAuthority.Load(paths.CaCertificate, paths.CaKey);
             using var sandbox = ca.IssueSandboxCertificate(DevModePaths.TrustDomain, DevModePaths.DemoSandboxId);
+            // Recorded before it is written: only certificates on the allow list are accepted.
+            var incarnation = store.GetSandboxEntry(DevModePaths.DemoSandboxId)?.Incarnation
+                ?? throw new InvalidOperationException("The dev-mode demo sandbox disappeared while it was being seeded.");
+            var record = new CertificateRecord(
+                sandbox.SerialNumber,
+                DevModePaths.DemoSandboxId,
+                incarnation,
+                null,
+                new DateTimeOffset(sandbox.NotBefore.ToUniversalTime()),
+                new DateTimeOffset(sandbox.NotAfter.ToUniversalTime()),
+                "dev-mode",
+                null);
+            await store.RecordCertificateAsync(record, cancellationToken).ConfigureAwait(false);
             Write(sandbox, paths.SandboxCertificate, paths.SandboxKey);
         }
+    }
+
+    // A demo certificate from before the allow list (or from another database) would be refused: issue a new one.
+    private static bool IsRecorded(ISandboxStore store, string certificatePath)
+    {
+        using var existing = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+        return store.FindCertificate(existing.SerialNumber) is not null;
     }
 
     private const string DemoPolicy = "# demo policy\nnetwork:\n  egress: deny\nfilesystem:\n  read_only: true\n";

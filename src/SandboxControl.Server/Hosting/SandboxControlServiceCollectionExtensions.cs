@@ -63,7 +63,6 @@ internal static class SandboxControlServiceCollectionExtensions
             .AddPrometheusExporter());
         services.AddSingleton<LogFeed>();
         services.AddSingleton<FollowStreamLimiter>();
-        services.AddSingleton<SandboxIdReuseGuard>();
         services.AddSingleton<SandboxCertificateIssuer>();
         services.AddGrpc(options =>
         {

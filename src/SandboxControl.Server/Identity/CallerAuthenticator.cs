@@ -7,8 +7,9 @@ namespace SandboxControl.Server.Identity;
 
 /// <summary>
 /// Derives the caller from the connection's verified client certificate. The certificate is parsed once
-/// per connection; revocation, expiry and sandbox liveness are checked on every call (and every stream
-/// message), from memory, because a connection can outlive all three.
+/// per connection; revocation, expiry, sandbox liveness and the allow list (the serial is recorded for the
+/// sandbox's current incarnation and not revoked) are checked on every call and every stream message,
+/// from memory, because a connection can outlive all of them.
 /// </summary>
 internal sealed class CallerAuthenticator(
     IOptions<IdentityOptions> options,
@@ -18,6 +19,7 @@ internal sealed class CallerAuthenticator(
 {
     private readonly ConditionalWeakTable<X509Certificate2, CertificateIdentity> _identities = new();
     private readonly string _trustDomain = options.Value.TrustDomain;
+    private readonly bool _acceptExternal = options.Value.AcceptExternalCertificates;
 
     public AuthenticationResult Authenticate(HttpContext httpContext)
     {
@@ -49,18 +51,48 @@ internal sealed class CallerAuthenticator(
             return AuthenticationResult.Ok(caller, null);
         }
 
-        // A deleted sandbox's certificate, or one issued for an earlier sandbox of the same id, is dead.
-        if (store.GetSandboxCreatedAt(caller.Name) is not { } createdAt)
+        // A deleted sandbox's certificate is dead (and so is every certificate while the directory cannot vouch).
+        if (store.GetSandboxEntry(caller.Name) is not { } sandbox)
         {
             return AuthenticationResult.Fail(caller.SerialNumber, "sandbox does not exist");
         }
 
-        if (caller.NotBefore < TruncateToSeconds(createdAt))
+        if (store.FindCertificate(caller.SerialNumber) is not { } recorded)
+        {
+            return AuthenticateExternal(caller, sandbox);
+        }
+
+        // Stops a certificate of an earlier sandbox of the same id (deleted and re-created, on any replica, at any
+        // delay) from reading the new tenant's data: incarnations are compared, never clocks.
+        if (!string.Equals(recorded.SandboxId, caller.Name, StringComparison.Ordinal)
+            || !string.Equals(recorded.Incarnation, sandbox.Incarnation, StringComparison.Ordinal))
+        {
+            return AuthenticationResult.Fail(caller.SerialNumber, "certificate belongs to an earlier incarnation of the sandbox");
+        }
+
+        if (recorded.Revoked)
+        {
+            return AuthenticationResult.Fail(caller.SerialNumber, "certificate is revoked");
+        }
+
+        return AuthenticationResult.Ok(caller, sandbox.Incarnation);
+    }
+
+    // Only with Identity:AcceptExternalCertificates: the certificate was never recorded, so all that ties it to this
+    // incarnation is its NotBefore against the creation time (two clocks; see the README).
+    private AuthenticationResult AuthenticateExternal(CallerIdentity caller, Storage.SandboxDirectoryEntry sandbox)
+    {
+        if (!_acceptExternal)
+        {
+            return AuthenticationResult.Fail(caller.SerialNumber, "certificate was not issued by this server (not on the allow list)");
+        }
+
+        if (caller.NotBefore < TruncateToSeconds(sandbox.CreatedAt))
         {
             return AuthenticationResult.Fail(caller.SerialNumber, "certificate predates the sandbox");
         }
 
-        return AuthenticationResult.Ok(caller, createdAt);
+        return AuthenticationResult.Ok(caller, sandbox.Incarnation);
     }
 
     /// <summary>
@@ -75,7 +107,7 @@ internal sealed class CallerAuthenticator(
             return now;
         }
 
-        return now.SandboxCreatedAt == opened.SandboxCreatedAt
+        return string.Equals(now.Incarnation, opened.Incarnation, StringComparison.Ordinal)
             ? now
             : AuthenticationResult.Fail(now.SerialNumber, "sandbox was re-created while the call was open");
     }

@@ -23,6 +23,9 @@ internal sealed class CertificateDenyList
 
     public bool IsConfigured => _path is not null;
 
+    /// <summary>Raised after a new list is loaded, so idle streams re-check their caller now rather than at their next message.</summary>
+    public event EventHandler? Changed;
+
     public bool IsDenied(string serialNumber) => _serials.Contains(Normalize(serialNumber));
 
     /// <summary>Re-reads the file if its timestamp or size changed. A read failure keeps the last list.</summary>
@@ -49,10 +52,17 @@ internal sealed class CertificateDenyList
                 return;
             }
 
-            var serials = Parse(File.ReadAllLines(_path));
+            var rejected = new List<(int Line, string Text)>();
+            var serials = Parse(File.ReadAllLines(_path), rejected);
+            foreach (var (line, text) in rejected)
+            {
+                Log.DenyListLineRejected(_logger, _path, line, text);
+            }
+
             _serials = serials;
             _loadedVersion = version;
             Log.DenyListLoaded(_logger, serials.Count);
+            Changed?.Invoke(this, EventArgs.Empty);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -60,11 +70,18 @@ internal sealed class CertificateDenyList
         }
     }
 
-    internal static FrozenSet<string> Parse(IEnumerable<string> lines)
+    /// <summary>
+    /// Hex serials, one per line, ':' separators and '#' comments allowed. A line that is not a hex serial (e.g.
+    /// "0x0ABC", which would otherwise revoke nothing without a word) is skipped and reported in <paramref name="rejected"/>
+    /// with its 1-based line number and a printable excerpt.
+    /// </summary>
+    internal static FrozenSet<string> Parse(IEnumerable<string> lines, ICollection<(int Line, string Text)>? rejected = null)
     {
         HashSet<string> serials = new(StringComparer.Ordinal);
+        var number = 0;
         foreach (var raw in lines)
         {
+            number++;
             var line = raw.Trim();
             var hash = line.IndexOf('#', StringComparison.Ordinal);
             if (hash >= 0)
@@ -72,13 +89,34 @@ internal sealed class CertificateDenyList
                 line = line[..hash].Trim();
             }
 
-            if (line.Length > 0)
+            if (line.Length == 0)
             {
-                serials.Add(Normalize(line));
+                continue;
             }
+
+            if (CertificateSerials.Normalize(line) is null)
+            {
+                rejected?.Add((number, Printable(line)));
+                continue;
+            }
+
+            serials.Add(Normalize(line));
         }
 
         return serials.ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    // The file is the operator's, but its text still goes to logs: no control characters, bounded length.
+    private static string Printable(string line)
+    {
+        var excerpt = line.Length > 64 ? line[..64] + "…" : line;
+        return string.Create(excerpt.Length, excerpt, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
     }
 
     private static string Normalize(string serial) =>

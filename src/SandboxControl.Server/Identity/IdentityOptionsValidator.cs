@@ -21,6 +21,11 @@ internal sealed class IdentityOptionsValidator : IValidateOptions<IdentityOption
             failures.Add($"Identity:DenyListPath file '{path}' does not exist.");
         }
 
+        if (options.ExternalReuseDelay < TimeSpan.FromSeconds(1) || options.ExternalReuseDelay > TimeSpan.FromHours(1))
+        {
+            failures.Add("Identity:ExternalReuseDelay must be between 1 second and 1 hour.");
+        }
+
         if (options.DenyListPollInterval <= TimeSpan.Zero)
         {
             failures.Add("Identity:DenyListPollInterval must be positive.");

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Certificate deny list {Path} is missing; keeping the previous list")]
     public static partial void DenyListMissing(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Certificate deny list {Path} line {LineNumber} is not a hex serial and revokes nothing: '{Line}'")]
+    public static partial void DenyListLineRejected(ILogger logger, string path, int lineNumber, string line);
 }

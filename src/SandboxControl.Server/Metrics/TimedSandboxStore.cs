@@ -16,7 +16,20 @@ internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
     // From memory on every request: not a store round trip, not timed.
-    public DateTimeOffset? GetSandboxCreatedAt(string sandboxId) => inner.GetSandboxCreatedAt(sandboxId);
+    public DateTimeOffset? GetSandboxCreatedAt(string sandboxId) => inner.GetSandboxEntry(sandboxId)?.CreatedAt;
+
+    public SandboxDirectoryEntry? GetSandboxEntry(string sandboxId) => inner.GetSandboxEntry(sandboxId);
+
+    public AllowedCertificate? FindCertificate(string serialNumber) => inner.FindCertificate(serialNumber);
+
+    public Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, CancellationToken cancellationToken) =>
+        TimeAsync(inner.RecordCertificateAsync(certificate, cancellationToken));
+
+    public Task<IReadOnlyList<CertificateRecord>?> ListCertificatesAsync(string sandboxId, CancellationToken cancellationToken) =>
+        TimeAsync(inner.ListCertificatesAsync(sandboxId, cancellationToken));
+
+    public Task<CertificateRevocation?> RevokeCertificateLineageAsync(string serialNumber, CancellationToken cancellationToken) =>
+        TimeAsync(inner.RevokeCertificateLineageAsync(serialNumber, cancellationToken));
 
     public Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, CancellationToken cancellationToken) =>
         TimeAsync(inner.CreateSandboxAsync(sandboxId, initialPolicy, createdBy, cancellationToken));
@@ -30,8 +43,8 @@ internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics
     public Task<bool> DeleteSandboxAsync(string sandboxId, CancellationToken cancellationToken) =>
         TimeAsync(inner.DeleteSandboxAsync(sandboxId, cancellationToken));
 
-    public Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken) =>
-        TimeAsync(inner.GetCurrentPolicyAsync(sandboxId, cancellationToken));
+    public Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken) =>
+        TimeAsync(inner.GetCurrentPolicyAsync(sandboxId, incarnation, cancellationToken));
 
     public Task<PolicyUpdateResult> UpdatePolicyAsync(string sandboxId, long expectedVersion, string document, string createdBy, CancellationToken cancellationToken) =>
         TimeAsync(inner.UpdatePolicyAsync(sandboxId, expectedVersion, document, createdBy, cancellationToken));
@@ -39,23 +52,23 @@ internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics
     public Task<IReadOnlyList<PolicyHistoryRecord>> ListPoliciesAsync(string sandboxId, CancellationToken cancellationToken) =>
         TimeAsync(inner.ListPoliciesAsync(sandboxId, cancellationToken));
 
-    public Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, long version, PolicyState state, string message, CancellationToken cancellationToken) =>
-        TimeAsync(inner.ReportPolicyStatusAsync(sandboxId, version, state, message, cancellationToken));
+    public Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, string? incarnation, long version, PolicyState state, string message, CancellationToken cancellationToken) =>
+        TimeAsync(inner.ReportPolicyStatusAsync(sandboxId, incarnation, version, state, message, cancellationToken));
 
-    public Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, CancellationToken cancellationToken) =>
-        TimeAsync(inner.GetPolicyStatusAsync(sandboxId, cancellationToken));
+    public Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken) =>
+        TimeAsync(inner.GetPolicyStatusAsync(sandboxId, incarnation, cancellationToken));
 
     public Task<bool> SetProviderEnvironmentAsync(string sandboxId, IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken) =>
         TimeAsync(inner.SetProviderEnvironmentAsync(sandboxId, variables, cancellationToken));
 
-    public Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, CancellationToken cancellationToken) =>
-        TimeAsync(inner.GetProviderEnvironmentAsync(sandboxId, cancellationToken));
+    public Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken) =>
+        TimeAsync(inner.GetProviderEnvironmentAsync(sandboxId, incarnation, cancellationToken));
 
-    public Task<long?> AppendLogsAsync(string sandboxId, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken) =>
-        TimeAsync(inner.AppendLogsAsync(sandboxId, lines, cancellationToken));
+    public Task<long?> AppendLogsAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken) =>
+        TimeAsync(inner.AppendLogsAsync(sandboxId, incarnation, lines, cancellationToken));
 
-    public Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
-        TimeAsync(inner.ReadLogsAsync(sandboxId, afterSequence, since, limit, cancellationToken));
+    public Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, string? incarnation, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
+        TimeAsync(inner.ReadLogsAsync(sandboxId, incarnation, afterSequence, since, limit, cancellationToken));
 
     private async Task<T> TimeAsync<T>(Task<T> operation, [CallerArgumentExpression(nameof(operation))] string expression = "")
     {

@@ -7,4 +7,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Renewed certificate {OldSerialNumber} of sandbox {SandboxId} as {SerialNumber}")]
     public static partial void CertificateRenewed(ILogger logger, string sandboxId, string oldSerialNumber, string serialNumber);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Revoked certificate {SerialNumber} of sandbox {SandboxId} and its descendants ({Count} certificates)")]
+    public static partial void CertificateLineageRevoked(ILogger logger, string sandboxId, string serialNumber, int count);
 }

@@ -12,7 +12,27 @@ internal static class ProtoMapping
         SandboxId = record.SandboxId,
         CreatedAt = Timestamp.FromDateTimeOffset(record.CreatedAt),
         PolicyVersion = record.PolicyVersion,
+        Incarnation = record.Incarnation,
     };
+
+    public static SandboxCertificate ToProto(this CertificateRecord record)
+    {
+        var proto = new SandboxCertificate
+        {
+            SerialNumber = record.SerialNumber,
+            ParentSerialNumber = record.ParentSerialNumber ?? string.Empty,
+            Incarnation = record.Incarnation,
+            NotBefore = Timestamp.FromDateTimeOffset(record.NotBefore),
+            NotAfter = Timestamp.FromDateTimeOffset(record.NotAfter),
+            IssuedBy = record.IssuedBy,
+        };
+        if (record.RevokedAt is { } revokedAt)
+        {
+            proto.RevokedAt = Timestamp.FromDateTimeOffset(revokedAt);
+        }
+
+        return proto;
+    }
 
     public static SandboxPolicy ToProto(this PolicyRecord record) => new()
     {

@@ -5,34 +5,46 @@ using SandboxControl.Pki;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Identity;
+using SandboxControl.Server.Storage;
 using SandboxControl.V1;
 
 namespace SandboxControl.Server.Services;
 
 internal sealed partial class SandboxControlService
 {
-    public override Task<IssueSandboxCertificateResponse> IssueSandboxCertificate(IssueSandboxCertificateRequest request, ServerCallContext context)
+    // Same text as the interceptor's: a renewal that loses a race with a revocation or a re-creation learns no more.
+    private const string NotAccepted = "client certificate not accepted";
+
+    public override async Task<IssueSandboxCertificateResponse> IssueSandboxCertificate(IssueSandboxCertificateRequest request, ServerCallContext context)
     {
         EnsureIssuanceConfigured();
 
         // A certificate for a sandbox that does not exist would be refused anyway; say so now.
-        if (!SandboxExists(request.SandboxId))
+        var sandbox = store.GetSandboxEntry(request.SandboxId);
+        if (sandbox is null)
         {
             RpcErrors.NotFound(request.SandboxId);
         }
 
         using var certificate = SignCsr(request.SandboxId, request.CsrPem);
-        RecordIssued(context, request.SandboxId, certificate, "certificate issued from an operator-submitted CSR");
+        var outcome = await RecordAsync(context, request.SandboxId, sandbox.Incarnation, null, certificate).ConfigureAwait(false);
+        if (outcome != CertificateRecordOutcome.Recorded)
+        {
+            // Deleted (or deleted and re-created) while we signed: this certificate is never handed out.
+            RpcErrors.NotFound(request.SandboxId);
+        }
+
+        RecordIssued(context, request.SandboxId, certificate, "certificate issued from an issuer-submitted CSR");
         Log.CertificateIssued(logger, request.SandboxId, certificate.SerialNumber);
-        return Task.FromResult(ToResponse(certificate));
+        return ToResponse(certificate);
     }
 
-    public override Task<IssueSandboxCertificateResponse> RenewSandboxCertificate(RenewSandboxCertificateRequest request, ServerCallContext context)
+    public override async Task<IssueSandboxCertificateResponse> RenewSandboxCertificate(RenewSandboxCertificateRequest request, ServerCallContext context)
     {
         EnsureIssuanceConfigured();
 
-        // The interceptor has already refused other sandboxes' ids (SELF), deleted sandboxes and deny-listed
-        // or expired certificates. The identity signed is the caller's own, as proven by its certificate.
+        // The interceptor has already refused other sandboxes' ids (SELF), deleted sandboxes, unrecorded, revoked,
+        // deny-listed or expired certificates. The identity signed is the caller's own, as proven by its certificate.
         var caller = context.GetCaller();
         if (caller.Kind != CallerKind.Sandbox || caller.Name != request.SandboxId)
         {
@@ -40,12 +52,75 @@ internal sealed partial class SandboxControlService
             throw new RpcException(new Status(StatusCode.PermissionDenied, "a sandbox may only renew its own certificate"));
         }
 
+        var incarnation = context.GetPinnedIncarnation()!;
         using var certificate = SignCsr(caller.Name, request.CsrPem);
+        // The parent is recorded so that revoking any ancestor revokes this one too; the store refuses a renewal from
+        // a lineage revoked (or an incarnation ended) since the interceptor's check.
+        var outcome = await RecordAsync(context, caller.Name, incarnation, caller.SerialNumber, certificate).ConfigureAwait(false);
+        if (outcome != CertificateRecordOutcome.Recorded)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
+        }
+
         // The old serial (the caller's) and the new one in one event: revoking a sandbox's certificates means following this chain.
-        RecordIssued(context, caller.Name, certificate, "certificate renewed");
+        RecordIssued(context, caller.Name, certificate, "certificate renewed from " + caller.SerialNumber);
         Log.CertificateRenewed(logger, caller.Name, caller.SerialNumber, certificate.SerialNumber);
-        return Task.FromResult(ToResponse(certificate));
+        return ToResponse(certificate);
     }
+
+    public override async Task<RevokeSandboxCertificateResponse> RevokeSandboxCertificate(RevokeSandboxCertificateRequest request, ServerCallContext context)
+    {
+        var serial = CertificateSerials.Normalize(request.SerialNumber);
+        if (serial is null)
+        {
+            RpcErrors.InvalidArgument("serial_number must be a hex serial number (as ListSandboxCertificates shows it)");
+        }
+
+        var revocation = await store.RevokeCertificateLineageAsync(serial, context.CancellationToken).ConfigureAwait(false);
+        if (revocation is null)
+        {
+            RpcErrors.NotFoundWhat($"no certificate with serial {serial} was issued by this server");
+        }
+
+        var caller = context.GetCaller();
+        var rpc = context.Method[(context.Method.LastIndexOf('/') + 1)..];
+        audit.WriteOrRefuse(
+            new AuditEvent(
+                time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, revocation.SandboxId, true, nameof(StatusCode.OK),
+                "revoked " + string.Join(',', revocation.RevokedSerialNumbers), serial),
+            logger);
+        Log.CertificateLineageRevoked(logger, revocation.SandboxId, serial, revocation.RevokedSerialNumbers.Count);
+        var response = new RevokeSandboxCertificateResponse { SandboxId = revocation.SandboxId };
+        response.RevokedSerialNumbers.AddRange(revocation.RevokedSerialNumbers);
+        return response;
+    }
+
+    public override async Task<ListSandboxCertificatesResponse> ListSandboxCertificates(ListSandboxCertificatesRequest request, ServerCallContext context)
+    {
+        var certificates = await store.ListCertificatesAsync(request.SandboxId, context.CancellationToken).ConfigureAwait(false);
+        if (certificates is null)
+        {
+            RpcErrors.NotFound(request.SandboxId);
+        }
+
+        var response = new ListSandboxCertificatesResponse();
+        response.Certificates.AddRange(certificates.Select(certificate => certificate.ToProto()));
+        return response;
+    }
+
+    private Task<CertificateRecordOutcome> RecordAsync(
+        ServerCallContext context, string sandboxId, string incarnation, string? parentSerial, X509Certificate2 certificate) =>
+        store.RecordCertificateAsync(
+            new CertificateRecord(
+                certificate.SerialNumber,
+                sandboxId,
+                incarnation,
+                parentSerial,
+                new DateTimeOffset(certificate.NotBefore.ToUniversalTime()),
+                new DateTimeOffset(certificate.NotAfter.ToUniversalTime()),
+                context.GetCaller().ToString(),
+                null),
+            context.CancellationToken);
 
     /// <summary>Before the certificate is returned: a certificate the audit trail does not know of is not handed out.</summary>
     private void RecordIssued(ServerCallContext context, string sandboxId, X509Certificate2 certificate, string reason)

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using SandboxControl.Server.Authorization;
 using SandboxControl.V1;
 
 namespace SandboxControl.Server.Services;
@@ -7,7 +8,7 @@ internal sealed partial class SandboxControlService
 {
     public override async Task<ProviderEnvironment> GetSandboxProviderEnvironment(GetSandboxProviderEnvironmentRequest request, ServerCallContext context)
     {
-        var variables = await store.GetProviderEnvironmentAsync(request.SandboxId, context.CancellationToken).ConfigureAwait(false);
+        var variables = await store.GetProviderEnvironmentAsync(request.SandboxId, context.GetPinnedIncarnation(), context.CancellationToken).ConfigureAwait(false);
         if (variables is null)
         {
             RpcErrors.NotFound(request.SandboxId);

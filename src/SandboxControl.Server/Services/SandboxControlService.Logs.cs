@@ -14,6 +14,7 @@ internal sealed partial class SandboxControlService
     public override async Task<PushSandboxLogsResponse> PushSandboxLogs(IAsyncStreamReader<PushSandboxLogsRequest> requestStream, ServerCallContext context)
     {
         long accepted = 0;
+        var pinned = context.GetPinnedIncarnation();
         // The interceptor's reader has already checked each message's sandbox_id against the caller.
         await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
         {
@@ -23,7 +24,7 @@ internal sealed partial class SandboxControlService
             }
 
             var lines = ValidateLogLines(message);
-            var last = await store.AppendLogsAsync(message.SandboxId, lines, context.CancellationToken).ConfigureAwait(false);
+            var last = await store.AppendLogsAsync(message.SandboxId, pinned, lines, context.CancellationToken).ConfigureAwait(false);
             if (last is null)
             {
                 RpcErrors.NotFound(message.SandboxId);
@@ -41,8 +42,9 @@ internal sealed partial class SandboxControlService
         var cancellationToken = context.CancellationToken;
         var since = request.Since is null ? (DateTimeOffset?)null : ToDateTimeOffset(request.Since, "since");
         var after = request.AfterSequence;
-        // Pin the incarnation: a sandbox deleted and re-created under this id is someone else's.
-        var followed = store.GetSandboxCreatedAt(request.SandboxId);
+        // Pin the incarnation: a sandbox deleted and re-created under this id is someone else's. A sandbox caller's
+        // is the one it was authenticated for; an operator's is the one current when the stream opens.
+        var followed = context.GetPinnedIncarnation() ?? store.GetSandboxEntry(request.SandboxId)?.Incarnation;
         if (followed is null)
         {
             RpcErrors.NotFound(request.SandboxId);
@@ -56,14 +58,14 @@ internal sealed partial class SandboxControlService
             // Checked before every read, not only after waiting: a follower that stalls the writer must
             // not resume into a re-created sandbox's lines, or keep reading with a revoked certificate.
             context.EnsureCallerStillValid();
-            if (store.GetSandboxCreatedAt(request.SandboxId) != followed)
+            if (!string.Equals(store.GetSandboxEntry(request.SandboxId)?.Incarnation, followed, StringComparison.Ordinal))
             {
                 RpcErrors.NotFoundWhat($"sandbox '{request.SandboxId}' was deleted");
             }
 
             // Take the signal before reading, so a push between the read and the wait still wakes us.
             var changed = logFeed.NextChange(request.SandboxId);
-            var lines = await store.ReadLogsAsync(request.SandboxId, after, since, LogReadBatch, cancellationToken).ConfigureAwait(false);
+            var lines = await store.ReadLogsAsync(request.SandboxId, followed, after, since, LogReadBatch, cancellationToken).ConfigureAwait(false);
             foreach (var line in lines)
             {
                 await responseStream.WriteAsync(line.ToProto(), cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ internal sealed partial class SandboxControlService
 
     public override async Task<SandboxPolicy> GetSandboxPolicy(GetSandboxPolicyRequest request, ServerCallContext context)
     {
-        var policy = await policyCache.GetCurrentPolicyAsync(request.SandboxId, context.CancellationToken).ConfigureAwait(false);
+        var policy = await policyCache.GetCurrentPolicyAsync(request.SandboxId, context.GetPinnedIncarnation(), context.CancellationToken).ConfigureAwait(false);
         if (policy is null)
         {
             ThrowMissingPolicy(request.SandboxId);
@@ -71,7 +71,7 @@ internal sealed partial class SandboxControlService
             RpcErrors.InvalidArgument($"message must be at most {MaxStatusMessageChars} characters");
         }
 
-        var result = await store.ReportPolicyStatusAsync(request.SandboxId, request.Version, state, request.Message, context.CancellationToken).ConfigureAwait(false);
+        var result = await store.ReportPolicyStatusAsync(request.SandboxId, context.GetPinnedIncarnation(), request.Version, state, request.Message, context.CancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
             StatusReportOutcome.Recorded => result.Status!.ToProto(),
@@ -83,7 +83,7 @@ internal sealed partial class SandboxControlService
 
     public override async Task<PolicyStatusReport> GetSandboxPolicyStatus(GetSandboxPolicyStatusRequest request, ServerCallContext context)
     {
-        var status = await store.GetPolicyStatusAsync(request.SandboxId, context.CancellationToken).ConfigureAwait(false);
+        var status = await store.GetPolicyStatusAsync(request.SandboxId, context.GetPinnedIncarnation(), context.CancellationToken).ConfigureAwait(false);
         if (status is null)
         {
             RpcErrors.NotFound(request.SandboxId);

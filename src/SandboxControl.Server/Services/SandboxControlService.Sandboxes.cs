@@ -52,11 +52,6 @@ internal sealed partial class SandboxControlService
             ValidatePolicyDocument(initialPolicy);
         }
 
-        if (!reuseGuard.MayCreate(request.SandboxId))
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"sandbox id '{request.SandboxId}' was deleted within this second; retry in a second"));
-        }
-
         var created = await store.CreateSandboxAsync(request.SandboxId, initialPolicy, context.GetCaller().ToString(), context.CancellationToken).ConfigureAwait(false);
         if (created is null)
         {
@@ -73,7 +68,6 @@ internal sealed partial class SandboxControlService
             RpcErrors.NotFound(request.SandboxId);
         }
 
-        reuseGuard.RecordDeleted(request.SandboxId);
         // Wake log followers so their streams end now rather than at their next push.
         logFeed.Publish(request.SandboxId);
         return new DeleteSandboxResponse();

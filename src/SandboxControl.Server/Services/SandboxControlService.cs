@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using SandboxControl.Server.Audit;
-using SandboxControl.Server.Identity;
 using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Storage;
 
@@ -17,7 +16,6 @@ internal sealed partial class SandboxControlService(
     LogFeed logFeed,
     SandboxCertificateIssuer issuer,
     IAuditSink audit,
-    SandboxIdReuseGuard reuseGuard,
     FollowStreamLimiter followLimiter,
     IOptions<LimitsOptions> limits,
     IHostApplicationLifetime lifetime,

@@ -15,7 +15,7 @@ internal sealed class CurrentPolicyCache
 {
     private readonly ISandboxStore _store;
     private readonly long _capacityBytes;
-    private readonly ConcurrentDictionary<string, PolicyRecord> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _generation;
     private long _usedBytes;
 
@@ -28,8 +28,9 @@ internal sealed class CurrentPolicyCache
         _capacityBytes = options.Value.PolicyCacheBytes;
         store.SandboxChanged += (_, e) =>
         {
-            // A creation cannot make an entry stale: the previous incarnation's delete already removed it.
-            if (e.Kind is not (SandboxChangeKind.LogsAppended or SandboxChangeKind.Created))
+            // A creation cannot make an entry stale (entries are tagged with their incarnation), nor can certificates.
+            if (e.Kind is not (SandboxChangeKind.LogsAppended or SandboxChangeKind.Created
+                or SandboxChangeKind.CertificateIssued or SandboxChangeKind.CertificateRevoked))
             {
                 Invalidate(e.SandboxId);
             }
@@ -38,25 +39,39 @@ internal sealed class CurrentPolicyCache
 
     public int Count => _entries.Count;
 
-    public async Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken)
+    public Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken) =>
+        GetCurrentPolicyAsync(sandboxId, null, cancellationToken);
+
+    /// <summary>
+    /// With an <paramref name="incarnation"/> (a sandbox caller's pinned one), only that incarnation's policy is
+    /// returned, from memory or from the store; without one (operators), the current incarnation's.
+    /// </summary>
+    public async Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
-        if (_store.GetSandboxCreatedAt(sandboxId) is not null && _entries.TryGetValue(sandboxId, out var cached))
+        var current = _store.GetSandboxEntry(sandboxId)?.Incarnation;
+        var wanted = incarnation ?? current;
+        if (current is not null
+            && string.Equals(current, wanted, StringComparison.Ordinal)
+            && _entries.TryGetValue(sandboxId, out var cached)
+            && string.Equals(cached.Incarnation, wanted, StringComparison.Ordinal))
         {
-            return cached;
+            return cached.Policy;
         }
 
         var generation = Interlocked.Read(ref _generation);
-        var policy = await _store.GetCurrentPolicyAsync(sandboxId, cancellationToken).ConfigureAwait(false);
-        if (policy is not null)
+        var policy = await _store.GetCurrentPolicyAsync(sandboxId, wanted, cancellationToken).ConfigureAwait(false);
+        // Only what the store read for a known incarnation is kept, tagged with it.
+        if (policy is not null && wanted is not null)
         {
-            Remember(policy, generation);
+            Remember(new Entry(policy, wanted), generation);
         }
 
         return policy;
     }
 
-    private void Remember(PolicyRecord policy, long generationBeforeRead)
+    private void Remember(Entry entry, long generationBeforeRead)
     {
+        var policy = entry.Policy;
         var size = SizeOf(policy);
         if (Interlocked.Add(ref _usedBytes, size) > _capacityBytes)
         {
@@ -64,7 +79,7 @@ internal sealed class CurrentPolicyCache
             return;
         }
 
-        if (!_entries.TryAdd(policy.SandboxId, policy))
+        if (!_entries.TryAdd(policy.SandboxId, entry))
         {
             Interlocked.Add(ref _usedBytes, -size);
             return;
@@ -73,7 +88,7 @@ internal sealed class CurrentPolicyCache
         // An invalidation may have run between our read and the insert: undo it, the next read goes to the store.
         if (Interlocked.Read(ref _generation) != generationBeforeRead)
         {
-            Remove(new KeyValuePair<string, PolicyRecord>(policy.SandboxId, policy));
+            Remove(new KeyValuePair<string, Entry>(policy.SandboxId, entry));
         }
     }
 
@@ -83,17 +98,19 @@ internal sealed class CurrentPolicyCache
         Interlocked.Increment(ref _generation);
         if (_entries.TryGetValue(sandboxId, out var entry))
         {
-            Remove(new KeyValuePair<string, PolicyRecord>(sandboxId, entry));
+            Remove(new KeyValuePair<string, Entry>(sandboxId, entry));
         }
     }
 
-    private void Remove(KeyValuePair<string, PolicyRecord> entry)
+    private void Remove(KeyValuePair<string, Entry> entry)
     {
         if (_entries.TryRemove(entry))
         {
-            Interlocked.Add(ref _usedBytes, -SizeOf(entry.Value));
+            Interlocked.Add(ref _usedBytes, -SizeOf(entry.Value.Policy));
         }
     }
 
     private static long SizeOf(PolicyRecord policy) => 64 + (2L * (policy.SandboxId.Length + policy.Document.Length + policy.CreatedBy.Length));
+
+    private sealed record Entry(PolicyRecord Policy, string Incarnation);
 }

@@ -30,10 +30,38 @@ internal interface ISandboxStore
     /// When the sandbox was created, from memory (no I/O): identity checks call this on every request.
     /// Null if the sandbox does not exist.
     /// </summary>
-    DateTimeOffset? GetSandboxCreatedAt(string sandboxId);
+    DateTimeOffset? GetSandboxCreatedAt(string sandboxId) => GetSandboxEntry(sandboxId)?.CreatedAt;
+
+    /// <summary>
+    /// The sandbox's current incarnation, from memory (no I/O): identity checks call this on every request and every
+    /// stream message. Null if the sandbox does not exist, or (PostgreSQL) the directory can no longer vouch for it.
+    /// </summary>
+    SandboxDirectoryEntry? GetSandboxEntry(string sandboxId);
+
+    /// <summary>The allow-list entry for a certificate this server (or a replica) signed, from memory; null if never recorded.</summary>
+    AllowedCertificate? FindCertificate(string serialNumber);
+
+    /// <summary>
+    /// Records a signed certificate for <see cref="CertificateRecord.Incarnation"/>, atomically with the checks that the
+    /// sandbox is still that incarnation and (for a renewal) that the parent is recorded for it and not revoked.
+    /// </summary>
+    Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, CancellationToken cancellationToken);
+
+    /// <summary>The certificates recorded for the sandbox's current incarnation, oldest first; null if no such sandbox.</summary>
+    Task<IReadOnlyList<CertificateRecord>?> ListCertificatesAsync(string sandboxId, CancellationToken cancellationToken);
+
+    /// <summary>Revokes the serial and all certificates renewed from it, transitively. Null if the serial was never recorded.</summary>
+    Task<CertificateRevocation?> RevokeCertificateLineageAsync(string serialNumber, CancellationToken cancellationToken);
 
     /// <summary>The newest policy version, or null if the sandbox has none (or does not exist).</summary>
-    Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken);
+    Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken) =>
+        GetCurrentPolicyAsync(sandboxId, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="GetCurrentPolicyAsync(string, CancellationToken)"/>; with an <paramref name="incarnation"/>, nothing
+    /// unless the sandbox is still that incarnation (the one a sandbox caller was authenticated for).
+    /// </summary>
+    Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes version expectedVersion + 1 if the current version equals <paramref name="expectedVersion"/>
@@ -45,23 +73,43 @@ internal interface ISandboxStore
     Task<IReadOnlyList<PolicyHistoryRecord>> ListPoliciesAsync(string sandboxId, CancellationToken cancellationToken);
 
     /// <summary>Records a LOADED/FAILED report for the sandbox's current version.</summary>
-    Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, long version, PolicyState state, string message, CancellationToken cancellationToken);
+    Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, long version, PolicyState state, string message, CancellationToken cancellationToken) =>
+        ReportPolicyStatusAsync(sandboxId, null, version, state, message, cancellationToken);
+
+    /// <summary>As the overload without incarnation; SandboxNotFound unless the sandbox is still <paramref name="incarnation"/> (when given).</summary>
+    Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, string? incarnation, long version, PolicyState state, string message, CancellationToken cancellationToken);
 
     /// <summary>Status of the newest version plus the last LOADED version; null if the sandbox does not exist.</summary>
-    Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, CancellationToken cancellationToken);
+    Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, CancellationToken cancellationToken) =>
+        GetPolicyStatusAsync(sandboxId, null, cancellationToken);
+
+    /// <summary>As the overload without incarnation; null unless the sandbox is still <paramref name="incarnation"/> (when given).</summary>
+    Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken);
 
     /// <summary>Replaces the provider environment; values are encrypted before they reach the database. False if no such sandbox.</summary>
     Task<bool> SetProviderEnvironmentAsync(string sandboxId, IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken);
 
     /// <summary>The decrypted provider environment; empty if none was set, null if no such sandbox.</summary>
-    Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, CancellationToken cancellationToken) =>
+        GetProviderEnvironmentAsync(sandboxId, null, cancellationToken);
+
+    /// <summary>As the overload without incarnation; null unless the sandbox is still <paramref name="incarnation"/> (when given).</summary>
+    Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken);
 
     /// <summary>
     /// Appends lines, assigning increasing sequence numbers, then trims the sandbox's log to the retention cap
     /// (oldest lines go first). Returns the last assigned sequence, or null if no such sandbox.
     /// </summary>
-    Task<long?> AppendLogsAsync(string sandboxId, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken);
+    Task<long?> AppendLogsAsync(string sandboxId, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken) =>
+        AppendLogsAsync(sandboxId, null, lines, cancellationToken);
+
+    /// <summary>As the overload without incarnation; null (nothing written) unless the sandbox is still <paramref name="incarnation"/> (when given).</summary>
+    Task<long?> AppendLogsAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken);
 
     /// <summary>Lines with sequence &gt; afterSequence and timestamp &gt;= since, oldest first, at most limit.</summary>
-    Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
+        ReadLogsAsync(sandboxId, null, afterSequence, since, limit, cancellationToken);
+
+    /// <summary>As the overload without incarnation; empty unless the sandbox is still <paramref name="incarnation"/> (when given).</summary>
+    Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, string? incarnation, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken);
 }

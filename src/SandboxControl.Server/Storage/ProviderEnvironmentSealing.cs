@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SandboxControl.Server.Secrets;
@@ -11,7 +10,7 @@ namespace SandboxControl.Server.Storage;
 /// </summary>
 internal static class ProviderEnvironmentSealing
 {
-    public static byte[] Seal(ISecretProtector protector, string sandboxId, long createdAtMs, IReadOnlyDictionary<string, string> variables)
+    public static byte[] Seal(ISecretProtector protector, string sandboxId, string incarnation, IReadOnlyDictionary<string, string> variables)
     {
         // Sorted keys: the same environment always serializes to the same plaintext.
         var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -23,7 +22,7 @@ internal static class ProviderEnvironmentSealing
         var plaintext = JsonSerializer.SerializeToUtf8Bytes(sorted, ProviderEnvironmentJsonContext.Default.SortedDictionaryStringString);
         try
         {
-            return protector.Protect(plaintext, AssociatedData(sandboxId, createdAtMs));
+            return protector.Protect(plaintext, AssociatedData(sandboxId, incarnation));
         }
         finally
         {
@@ -32,12 +31,12 @@ internal static class ProviderEnvironmentSealing
     }
 
     /// <summary>Throws <see cref="SecretDecryptionException"/> (and logs which sandbox) for a wrong key or a tampered or moved blob.</summary>
-    public static Dictionary<string, string> Open(ISecretProtector protector, ILogger logger, string sandboxId, long createdAtMs, byte[] blob)
+    public static Dictionary<string, string> Open(ISecretProtector protector, ILogger logger, string sandboxId, string incarnation, byte[] blob)
     {
         byte[] plaintext;
         try
         {
-            plaintext = protector.Unprotect(blob, AssociatedData(sandboxId, createdAtMs));
+            plaintext = protector.Unprotect(blob, AssociatedData(sandboxId, incarnation));
         }
         catch (SecretDecryptionException)
         {
@@ -59,7 +58,8 @@ internal static class ProviderEnvironmentSealing
     }
 
     // Binds the ciphertext to one incarnation of one sandbox: a blob copied into another sandbox's row,
-    // or restored into a re-created sandbox of the same id, fails to decrypt.
-    private static string AssociatedData(string sandboxId, long createdAtMs) =>
-        "provider-env:" + sandboxId + ":" + createdAtMs.ToString(CultureInfo.InvariantCulture);
+    // or restored into a re-created sandbox of the same id, fails to decrypt. Rows from before incarnation ids
+    // carry their creation time (decimal ms) as incarnation, which is what their blobs were sealed with.
+    private static string AssociatedData(string sandboxId, string incarnation) =>
+        "provider-env:" + sandboxId + ":" + incarnation;
 }

@@ -1,3 +1,4 @@
 namespace SandboxControl.Server.Storage;
 
-internal sealed record SandboxRecord(string SandboxId, DateTimeOffset CreatedAt, long PolicyVersion);
+/// <summary>A sandbox row. Its incarnation is random and new on every creation: which life of this id the row is.</summary>
+internal sealed record SandboxRecord(string SandboxId, DateTimeOffset CreatedAt, long PolicyVersion, string Incarnation);

@@ -8,9 +8,37 @@ namespace SandboxControl.Server.Storage;
 /// </summary>
 internal static class StoreRows
 {
-    /// <summary>Columns: id, created_at, policy_version.</summary>
+    /// <summary>The sandbox columns every engine selects, in <see cref="Sandbox"/>'s order.</summary>
+    public const string SandboxColumns = "id, created_at, policy_version, incarnation";
+
+    /// <summary>Columns: <see cref="SandboxColumns"/>.</summary>
     public static SandboxRecord Sandbox(DbDataReader reader) =>
-        new(reader.GetString(0), FromUnixMs(reader.GetInt64(1)), reader.GetInt64(2));
+        new(reader.GetString(0), FromUnixMs(reader.GetInt64(1)), reader.GetInt64(2), reader.GetString(3));
+
+    /// <summary>Columns: serial, sandbox_id, incarnation, parent_serial, not_before, not_after, issued_by, revoked_at.</summary>
+    public static CertificateRecord Certificate(DbDataReader reader) =>
+        new(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            FromUnixMs(reader.GetInt64(4)),
+            FromUnixMs(reader.GetInt64(5)),
+            reader.GetString(6),
+            reader.IsDBNull(7) ? null : FromUnixMs(reader.GetInt64(7)));
+
+    /// <summary>Columns: serial, sandbox_id, incarnation, parent_serial, revoked_at (nullable): the in-memory allow list.</summary>
+    public static async Task<Dictionary<string, AllowedCertificate>> AllowListAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var entries = new Dictionary<string, AllowedCertificate>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries[reader.GetString(0)] = new AllowedCertificate(
+                reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), !reader.IsDBNull(4));
+        }
+
+        return entries;
+    }
 
     /// <summary>Columns: version, document, created_at, created_by.</summary>
     public static PolicyRecord Policy(string sandboxId, DbDataReader reader) =>

@@ -6,18 +6,27 @@ using SandboxControl.Cli.Certificates;
 namespace SandboxControl.Cli.Commands.Certs;
 
 /// <summary>
-/// <c>certs revoke --deny-list FILE (--serial HEX | --cert FILE)</c>: appends a serial to the server's deny list
-/// (<c>Identity:DenyListPath</c>, re-read by the server on change). Running it twice changes nothing.
+/// <c>certs revoke (--serial HEX | --cert FILE)</c>: asks the server to revoke the certificate and every certificate
+/// renewed from it (RevokeSandboxCertificate, ADMIN). With <c>--deny-list FILE</c> it works offline instead, the
+/// emergency path: appends the serial to the server's deny list (<c>Identity:DenyListPath</c>, re-read by the server on
+/// change). Running it twice changes nothing.
 /// </summary>
 internal static class RevokeCommand
 {
     public static Command Create(CommandRunner runner)
     {
-        var denyList = new Option<string>("--deny-list") { Description = "The deny-list file (created if missing).", HelpName = "FILE", Required = true };
+        var denyList = new Option<string?>("--deny-list")
+        {
+            Description = "Offline emergency path: append to this deny-list file (created if missing) instead of asking the server.",
+            HelpName = "FILE",
+        };
         var serial = new Option<string?>("--serial") { Description = "Serial number in hex.", HelpName = "HEX" };
         var certificate = new Option<string?>("--cert") { Description = "PEM certificate whose serial to revoke.", HelpName = "FILE" };
-        var command = new Command("revoke", "Add a certificate serial to the deny list.") { denyList, serial, certificate };
-        runner.SetOfflineAction(command, async (context, _) =>
+        var command = new Command("revoke", "Revoke a sandbox certificate and its renewals on the server (or, with --deny-list, add it to a deny-list file).")
+        {
+            denyList, serial, certificate,
+        };
+        runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var serialText = context.Get(serial);
             var certificatePath = context.Get(certificate);
@@ -27,7 +36,18 @@ internal static class RevokeCommand
             }
 
             var normalized = DenyListFile.NormalizeSerial(serialText ?? ReadSerial(context.FullPath(certificatePath!)));
-            var path = context.FullPath(context.Get(denyList));
+            if (context.Get(denyList) is not { } denyListPath)
+            {
+                var response = await context.Client().RevokeSandboxCertificateAsync(
+                    new V1.RevokeSandboxCertificateRequest { SerialNumber = serialText ?? ReadSerial(context.FullPath(certificatePath!)) },
+                    cancellationToken: cancellationToken);
+                await context.WriteFieldsAsync(
+                    new ResultField("sandbox", "sandboxId", response.SandboxId),
+                    new ResultField("revoked", "revokedSerialNumbers", string.Join(' ', response.RevokedSerialNumbers)));
+                return ExitCodes.Success;
+            }
+
+            var path = context.FullPath(denyListPath);
             bool added;
             try
             {

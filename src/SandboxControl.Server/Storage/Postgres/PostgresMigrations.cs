@@ -59,7 +59,34 @@ internal static class PostgresMigrations
         );
         """;
 
-    public static IReadOnlyList<string> Steps { get; } = [V1];
+    // Incarnations (existing rows keep their creation time as incarnation, which is what their credentials' associated
+    // data already names), the certificates the server signed, and deletion tombstones for external-CA mode
+    // (deleted_at from the database's clock: one clock for all replicas).
+    private const string V2 = """
+        ALTER TABLE sandboxes ADD COLUMN incarnation text COLLATE "C" NOT NULL DEFAULT '';
+        UPDATE sandboxes SET incarnation = created_at::text;
+
+        CREATE TABLE sandbox_certificates (
+            serial        text COLLATE "C" NOT NULL PRIMARY KEY,
+            sandbox_id    text COLLATE "C" NOT NULL REFERENCES sandboxes (id) ON DELETE CASCADE,
+            incarnation   text COLLATE "C" NOT NULL,
+            parent_serial text COLLATE "C",
+            not_before    bigint NOT NULL,
+            not_after     bigint NOT NULL,
+            issued_by     text   NOT NULL,
+            issued_at     bigint NOT NULL,
+            revoked_at    bigint
+        );
+        CREATE INDEX sandbox_certificates_sandbox ON sandbox_certificates (sandbox_id);
+        CREATE INDEX sandbox_certificates_parent ON sandbox_certificates (parent_serial);
+
+        CREATE TABLE sandbox_tombstones (
+            id         text COLLATE "C" NOT NULL PRIMARY KEY,
+            deleted_at bigint NOT NULL
+        );
+        """;
+
+    public static IReadOnlyList<string> Steps { get; } = [V1, V2];
 
     public static int LatestVersion => Steps.Count;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Npgsql;
 
@@ -20,6 +21,10 @@ internal sealed partial class PostgresSandboxStore
 
     // Stopwatch timestamp of the last time the directory was known current; 0 (long ago) until the first load.
     private long _confirmedAt;
+
+    // Incarnations deleted since the last full reload. Ids are random and never come back, so a notification about
+    // one (a creation or issuance replayed after this replica's own delete) must not resurrect it.
+    private readonly ConcurrentDictionary<string, byte> _deadIncarnations = new(StringComparer.Ordinal);
 
     private async Task ListenAsync(TaskCompletionSource connected, CancellationToken stopping)
     {
@@ -83,31 +88,47 @@ internal sealed partial class PostgresSandboxStore
 
     private async Task<int> ReloadDirectoryAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var current = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        await using (var load = Command(connection, "SELECT id, created_at FROM sandboxes;"))
-        await using (var reader = await load.ExecuteReaderAsync(cancellationToken))
+        var current = new Dictionary<string, SandboxDirectoryEntry>(StringComparer.Ordinal);
+        Dictionary<string, AllowedCertificate> certificates;
+        // One snapshot for both, so no certificate is loaded without the incarnation it belongs to (or the reverse).
+        await using (var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            await using (var load = Command(connection, "SELECT id, created_at, incarnation FROM sandboxes;"))
+            await using (var reader = await load.ExecuteReaderAsync(cancellationToken))
             {
-                current[reader.GetString(0)] = StoreRows.FromUnixMs(reader.GetInt64(1));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    current[reader.GetString(0)] = new SandboxDirectoryEntry(StoreRows.FromUnixMs(reader.GetInt64(1)), reader.GetString(2));
+                }
             }
+
+            await using (var load = Command(connection, "SELECT serial, sandbox_id, incarnation, parent_serial, revoked_at FROM sandbox_certificates;"))
+            await using (var reader = await load.ExecuteReaderAsync(cancellationToken))
+            {
+                certificates = await StoreRows.AllowListAsync(reader, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
 
         var removed = new List<string>();
-        foreach (var id in _createdAt.Keys)
+        foreach (var id in _directory.Keys)
         {
-            if (!current.ContainsKey(id) && _createdAt.TryRemove(id, out _))
+            if (!current.ContainsKey(id) && _directory.TryRemove(id, out _))
             {
                 removed.Add(id);
             }
         }
 
-        foreach (var (id, createdAt) in current)
+        foreach (var (id, entry) in current)
         {
-            _createdAt[id] = createdAt;
+            _directory[id] = entry;
         }
 
-        // Log lines or deletes may have been missed while disconnected: wake every follower to re-check.
+        _certificates.ReplaceAll(certificates);
+        _deadIncarnations.Clear();
+
+        // Log lines, deletes or revocations may have been missed while disconnected: wake every follower to re-check.
         foreach (var id in removed.Concat(current.Keys))
         {
             RaiseChanged(id, SandboxChangeKind.Reloaded);
@@ -118,22 +139,29 @@ internal sealed partial class PostgresSandboxStore
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
-        if (!ChangeNotification.TryParse(e.Payload, out var kind, out var sandboxId, out var createdAtMs))
+        if (!ChangeNotification.TryParse(e.Payload, out var change))
         {
             return;
         }
 
-        switch (kind)
+        var sandboxId = change.SandboxId;
+        switch (change.Kind)
         {
-            case SandboxChangeKind.Created:
-                _createdAt[sandboxId] = StoreRows.FromUnixMs(createdAtMs);
+            case SandboxChangeKind.Created when !_deadIncarnations.ContainsKey(change.Incarnation!):
+                _directory[sandboxId] = new SandboxDirectoryEntry(StoreRows.FromUnixMs(change.CreatedAtMs), change.Incarnation!);
                 break;
             case SandboxChangeKind.Deleted:
-                _createdAt.TryRemove(sandboxId, out _);
+                ForgetIncarnation(sandboxId, change.Incarnation!);
+                break;
+            case SandboxChangeKind.CertificateIssued when !_deadIncarnations.ContainsKey(change.Incarnation!):
+                _certificates.Add(change.SerialNumber!, new AllowedCertificate(sandboxId, change.Incarnation!, change.ParentSerialNumber, false));
+                break;
+            case SandboxChangeKind.CertificateRevoked:
+                _certificates.RevokeLineage(change.SerialNumber!);
                 break;
         }
 
-        RaiseChanged(sandboxId, kind);
+        RaiseChanged(sandboxId, change.Kind);
     }
 
     private void RaiseChanged(string sandboxId, SandboxChangeKind kind) => SandboxChanged?.Invoke(this, new SandboxChangedEventArgs(sandboxId, kind));

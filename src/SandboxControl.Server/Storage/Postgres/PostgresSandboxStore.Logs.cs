@@ -5,7 +5,7 @@ namespace SandboxControl.Server.Storage.Postgres;
 /// <summary>Sandbox logs: per-sandbox sequences from sandboxes.log_sequence, trimmed to the retention cap.</summary>
 internal sealed partial class PostgresSandboxStore
 {
-    public async Task<long?> AppendLogsAsync(string sandboxId, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken)
+    public async Task<long?> AppendLogsAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(lines);
@@ -13,7 +13,7 @@ internal sealed partial class PostgresSandboxStore
         return await WriteAsync(
             async connection =>
             {
-                var locked = await LockSandboxAsync(connection, sandboxId, cancellationToken);
+                var locked = await LockSandboxAsync(connection, sandboxId, incarnation, cancellationToken);
                 if (locked is null)
                 {
                     return (long?)null;
@@ -79,7 +79,7 @@ internal sealed partial class PostgresSandboxStore
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, string? incarnation, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -90,6 +90,7 @@ internal sealed partial class PostgresSandboxStore
             """
             SELECT sequence, ts, level, source, message FROM logs
             WHERE sandbox_id = @id AND sequence > @after AND (@since::bigint IS NULL OR ts >= @since)
+              AND (@incarnation IS NULL OR EXISTS (SELECT 1 FROM sandboxes s WHERE s.id = @id AND s.incarnation = @incarnation))
             ORDER BY sequence
             LIMIT @limit;
             """);
@@ -97,6 +98,7 @@ internal sealed partial class PostgresSandboxStore
         query.Parameters.AddWithValue("after", afterSequence);
         query.Parameters.AddWithValue("since", NpgsqlDbType.Bigint, since is null ? DBNull.Value : since.Value.ToUnixTimeMilliseconds());
         query.Parameters.AddWithValue("limit", limit);
+        AddIncarnation(query, incarnation);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await StoreRows.LogLinesAsync(reader, cancellationToken);
     }

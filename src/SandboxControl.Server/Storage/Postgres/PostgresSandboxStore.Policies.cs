@@ -15,10 +15,10 @@ internal sealed partial class PostgresSandboxStore
                (SELECT MAX(version) FROM policy_status WHERE sandbox_id = s.id AND state = @loaded)
         FROM sandboxes s
         LEFT JOIN policy_status ps ON ps.sandbox_id = s.id AND ps.version = s.policy_version
-        WHERE s.id = @id;
+        WHERE s.id = @id AND (@incarnation IS NULL OR s.incarnation = @incarnation);
         """;
 
-    public async Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken)
+    public async Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
 
@@ -28,9 +28,10 @@ internal sealed partial class PostgresSandboxStore
             """
             SELECT p.version, p.document, p.created_at, p.created_by
             FROM sandboxes s JOIN policies p ON p.sandbox_id = s.id AND p.version = s.policy_version
-            WHERE s.id = @id;
+            WHERE s.id = @id AND (@incarnation IS NULL OR s.incarnation = @incarnation);
             """);
         query.Parameters.AddWithValue("id", sandboxId);
+        AddIncarnation(query, incarnation);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? StoreRows.Policy(sandboxId, reader) : null;
     }
@@ -44,7 +45,7 @@ internal sealed partial class PostgresSandboxStore
         var result = await WriteAsync(
             async connection =>
             {
-                var locked = await LockSandboxAsync(connection, sandboxId, cancellationToken);
+                var locked = await LockSandboxAsync(connection, sandboxId, null, cancellationToken);
                 if (locked is null)
                 {
                     return new PolicyUpdateResult(PolicyUpdateOutcome.SandboxNotFound, null, 0);
@@ -103,7 +104,7 @@ internal sealed partial class PostgresSandboxStore
         return await StoreRows.HistoryAsync(sandboxId, reader, cancellationToken);
     }
 
-    public async Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, long version, PolicyState state, string message, CancellationToken cancellationToken)
+    public async Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, string? incarnation, long version, PolicyState state, string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(message);
@@ -115,7 +116,7 @@ internal sealed partial class PostgresSandboxStore
         return await WriteAsync(
             async connection =>
             {
-                var locked = await LockSandboxAsync(connection, sandboxId, cancellationToken);
+                var locked = await LockSandboxAsync(connection, sandboxId, incarnation, cancellationToken);
                 if (locked is null)
                 {
                     return new StatusReportResult(StatusReportOutcome.SandboxNotFound, null, 0);
@@ -150,25 +151,26 @@ internal sealed partial class PostgresSandboxStore
                     await upsert.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                var status = await ReadStatusAsync(connection, sandboxId, cancellationToken);
+                var status = await ReadStatusAsync(connection, sandboxId, incarnation, cancellationToken);
                 return new StatusReportResult(StatusReportOutcome.Recorded, status, version);
             },
             cancellationToken);
     }
 
-    public async Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, CancellationToken cancellationToken)
+    public async Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await ReadStatusAsync(connection, sandboxId, cancellationToken);
+        return await ReadStatusAsync(connection, sandboxId, incarnation, cancellationToken);
     }
 
     /// <summary>Null if the sandbox does not exist. Version 0 / Pending when it has no policy yet.</summary>
-    private static async Task<PolicyStatusRecord?> ReadStatusAsync(NpgsqlConnection connection, string sandboxId, CancellationToken cancellationToken)
+    private static async Task<PolicyStatusRecord?> ReadStatusAsync(NpgsqlConnection connection, string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
         await using var query = Command(connection, StatusQuery);
         query.Parameters.AddWithValue("id", sandboxId);
+        AddIncarnation(query, incarnation);
         query.Parameters.AddWithValue("loaded", (int)PolicyState.Loaded);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

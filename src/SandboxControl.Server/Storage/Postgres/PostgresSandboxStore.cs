@@ -22,8 +22,10 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
     private readonly ISecretProtector _protector;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PostgresSandboxStore> _logger;
+    private const int MaxDeadIncarnations = 100_000;
     private readonly SemaphoreSlim _initializeLock = new(1, 1);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _createdAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SandboxDirectoryEntry> _directory = new(StringComparer.Ordinal);
+    private readonly CertificateAllowList _certificates = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _listener;
     private bool _disposed;
@@ -75,7 +77,7 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
             _listener = Task.Run(() => ListenAsync(connected, _stopping.Token), CancellationToken.None);
             await connected.Task.WaitAsync(cancellationToken);
             var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
-            Log.PostgresOpened(_logger, builder.Database, builder.Host, schemaVersion, _createdAt.Count);
+            Log.PostgresOpened(_logger, builder.Database, builder.Host, schemaVersion, _directory.Count);
         }
         finally
         {
@@ -89,13 +91,15 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
         ArgumentNullException.ThrowIfNull(createdBy);
 
         var now = UnixMsNow();
+        var incarnation = Incarnations.New();
         var record = await WriteAsync<SandboxRecord?>(
             async connection =>
             {
                 await using var insert = Command(
                     connection,
-                    "INSERT INTO sandboxes (id, created_at, created_by, policy_version) VALUES (@id, @now, @by, @version) ON CONFLICT (id) DO NOTHING;");
+                    "INSERT INTO sandboxes (id, created_at, created_by, policy_version, incarnation) VALUES (@id, @now, @by, @version, @incarnation) ON CONFLICT (id) DO NOTHING;");
                 insert.Parameters.AddWithValue("id", sandboxId);
+                insert.Parameters.AddWithValue("incarnation", incarnation);
                 insert.Parameters.AddWithValue("now", now);
                 insert.Parameters.AddWithValue("by", createdBy);
                 insert.Parameters.AddWithValue("version", initialPolicy is null ? 0L : 1L);
@@ -109,13 +113,13 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
                     await InsertPolicyAsync(connection, sandboxId, 1, initialPolicy, now, createdBy, cancellationToken);
                 }
 
-                await NotifyAsync(connection, ChangeNotification.Created(sandboxId, now), cancellationToken);
-                return new SandboxRecord(sandboxId, StoreRows.FromUnixMs(now), initialPolicy is null ? 0 : 1);
+                await NotifyAsync(connection, ChangeNotification.Created(sandboxId, now, incarnation), cancellationToken);
+                return new SandboxRecord(sandboxId, StoreRows.FromUnixMs(now), initialPolicy is null ? 0 : 1, incarnation);
             },
             cancellationToken);
         if (record is not null)
         {
-            _createdAt[sandboxId] = record.CreatedAt;
+            _directory[sandboxId] = new SandboxDirectoryEntry(record.CreatedAt, incarnation);
         }
 
         return record;
@@ -126,7 +130,7 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
         ArgumentNullException.ThrowIfNull(sandboxId);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var query = Command(connection, "SELECT id, created_at, policy_version FROM sandboxes WHERE id = @id;");
+        await using var query = Command(connection, "SELECT " + StoreRows.SandboxColumns + " FROM sandboxes WHERE id = @id;");
         query.Parameters.AddWithValue("id", sandboxId);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? StoreRows.Sandbox(reader) : null;
@@ -138,8 +142,8 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var query = afterSandboxId is null
-            ? Command(connection, "SELECT id, created_at, policy_version FROM sandboxes ORDER BY id LIMIT @limit;")
-            : Command(connection, "SELECT id, created_at, policy_version FROM sandboxes WHERE id > @after ORDER BY id LIMIT @limit;");
+            ? Command(connection, "SELECT " + StoreRows.SandboxColumns + " FROM sandboxes ORDER BY id LIMIT @limit;")
+            : Command(connection, "SELECT " + StoreRows.SandboxColumns + " FROM sandboxes WHERE id > @after ORDER BY id LIMIT @limit;");
         if (afterSandboxId is not null)
         {
             query.Parameters.AddWithValue("after", afterSandboxId);
@@ -154,30 +158,41 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
 
-        var deleted = await WriteAsync(
+        var deleted = await WriteAsync<string?>(
             async connection =>
             {
                 // ON DELETE CASCADE removes policies, status reports, credentials and logs in the same transaction.
-                await using var delete = Command(connection, "DELETE FROM sandboxes WHERE id = @id;");
+                await using var delete = Command(connection, "DELETE FROM sandboxes WHERE id = @id RETURNING incarnation;");
                 delete.Parameters.AddWithValue("id", sandboxId);
-                if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
+                if (await delete.ExecuteScalarAsync(cancellationToken) is not string incarnation)
                 {
-                    return false;
+                    return null;
                 }
 
-                await NotifyAsync(connection, ChangeNotification.Deleted(sandboxId), cancellationToken);
-                return true;
+                // The database's clock, not this replica's: every replica compares against the same one.
+                await using var tombstone = Command(
+                    connection,
+                    """
+                    INSERT INTO sandbox_tombstones (id, deleted_at) VALUES (@id, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+                    ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at;
+                    """);
+                tombstone.Parameters.AddWithValue("id", sandboxId);
+                await tombstone.ExecuteNonQueryAsync(cancellationToken);
+                await NotifyAsync(connection, ChangeNotification.Deleted(sandboxId, incarnation), cancellationToken);
+                return incarnation;
             },
             cancellationToken);
-        if (deleted)
+        if (deleted is not null)
         {
-            _createdAt.TryRemove(sandboxId, out _);
+            ForgetIncarnation(sandboxId, deleted);
         }
 
-        return deleted;
+        return deleted is not null;
     }
 
-    public DateTimeOffset? GetSandboxCreatedAt(string sandboxId)
+    public DateTimeOffset? GetSandboxCreatedAt(string sandboxId) => GetSandboxEntry(sandboxId)?.CreatedAt;
+
+    public SandboxDirectoryEntry? GetSandboxEntry(string sandboxId)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
 
@@ -188,7 +203,14 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
             return null;
         }
 
-        return _createdAt.TryGetValue(sandboxId, out var createdAt) ? createdAt : null;
+        return _directory.TryGetValue(sandboxId, out var entry) ? entry : null;
+    }
+
+    public AllowedCertificate? FindCertificate(string serialNumber)
+    {
+        ArgumentNullException.ThrowIfNull(serialNumber);
+
+        return _certificates.Find(serialNumber);
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -222,11 +244,17 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
         return result;
     }
 
-    /// <summary>Locks the sandbox row for the rest of the transaction; null if there is no such sandbox.</summary>
-    private static async Task<(long PolicyVersion, long LogSequence)?> LockSandboxAsync(NpgsqlConnection connection, string sandboxId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks the sandbox row for the rest of the transaction; null if there is no such sandbox, or it is not
+    /// <paramref name="incarnation"/> (when given).
+    /// </summary>
+    private static async Task<(long PolicyVersion, long LogSequence)?> LockSandboxAsync(
+        NpgsqlConnection connection, string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
-        await using var query = Command(connection, "SELECT policy_version, log_sequence FROM sandboxes WHERE id = @id FOR UPDATE;");
+        await using var query = Command(
+            connection, "SELECT policy_version, log_sequence FROM sandboxes WHERE id = @id AND (@incarnation IS NULL OR incarnation = @incarnation) FOR UPDATE;");
         query.Parameters.AddWithValue("id", sandboxId);
+        AddIncarnation(query, incarnation);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
@@ -240,6 +268,28 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql) => new(sql, connection);
+
+    // Null matches any incarnation (operators); a sandbox caller's pinned incarnation matches only itself.
+    private static void AddIncarnation(NpgsqlCommand command, string? incarnation) =>
+        command.Parameters.AddWithValue("incarnation", NpgsqlTypes.NpgsqlDbType.Text, (object?)incarnation ?? DBNull.Value);
+
+    /// <summary>Drops a deleted incarnation from memory; a newer incarnation already recorded here is left alone.</summary>
+    private void ForgetIncarnation(string sandboxId, string incarnation)
+    {
+        if (_deadIncarnations.Count > MaxDeadIncarnations)
+        {
+            // Bounded memory: a replayed notification older than this many deletes is long delivered.
+            _deadIncarnations.Clear();
+        }
+
+        _deadIncarnations[incarnation] = 0;
+        if (_directory.TryGetValue(sandboxId, out var entry) && string.Equals(entry.Incarnation, incarnation, StringComparison.Ordinal))
+        {
+            _directory.TryRemove(new KeyValuePair<string, SandboxDirectoryEntry>(sandboxId, entry));
+        }
+
+        _certificates.RemoveIncarnation(sandboxId, incarnation);
+    }
 
 
     private long UnixMsNow() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();

@@ -55,7 +55,33 @@ internal static class SqliteMigrations
         ) STRICT, WITHOUT ROWID;
         """;
 
-    public static IReadOnlyList<string> Steps { get; } = [V1];
+    // Incarnations (existing rows keep their creation time as incarnation, which is what their credentials' associated
+    // data already names), the certificates the server signed, and deletion tombstones for external-CA mode.
+    private const string V2 = """
+        ALTER TABLE sandboxes ADD COLUMN incarnation TEXT NOT NULL DEFAULT '';
+        UPDATE sandboxes SET incarnation = CAST(created_at AS TEXT);
+
+        CREATE TABLE sandbox_certificates (
+            serial        TEXT    NOT NULL PRIMARY KEY,
+            sandbox_id    TEXT    NOT NULL REFERENCES sandboxes (id) ON DELETE CASCADE,
+            incarnation   TEXT    NOT NULL,
+            parent_serial TEXT,
+            not_before    INTEGER NOT NULL,
+            not_after     INTEGER NOT NULL,
+            issued_by     TEXT    NOT NULL,
+            issued_at     INTEGER NOT NULL,
+            revoked_at    INTEGER
+        ) STRICT;
+        CREATE INDEX sandbox_certificates_sandbox ON sandbox_certificates (sandbox_id);
+        CREATE INDEX sandbox_certificates_parent ON sandbox_certificates (parent_serial);
+
+        CREATE TABLE sandbox_tombstones (
+            id         TEXT    NOT NULL PRIMARY KEY,
+            deleted_at INTEGER NOT NULL
+        ) STRICT;
+        """;
+
+    public static IReadOnlyList<string> Steps { get; } = [V1, V2];
 
     public static int LatestVersion => Steps.Count;
 

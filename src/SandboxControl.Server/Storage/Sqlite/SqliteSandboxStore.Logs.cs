@@ -5,7 +5,7 @@ namespace SandboxControl.Server.Storage.Sqlite;
 /// <summary>Sandbox logs: per-sandbox sequences from sandboxes.log_sequence, trimmed to the retention cap.</summary>
 internal sealed partial class SqliteSandboxStore
 {
-    public async Task<long?> AppendLogsAsync(string sandboxId, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken)
+    public async Task<long?> AppendLogsAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(lines);
@@ -13,8 +13,10 @@ internal sealed partial class SqliteSandboxStore
         return await WriteAsync(
             async (connection, transaction) =>
             {
-                await using var read = Command(connection, transaction, "SELECT log_sequence FROM sandboxes WHERE id = $id;");
+                await using var read = Command(
+                    connection, transaction, "SELECT log_sequence FROM sandboxes WHERE id = $id AND ($incarnation IS NULL OR incarnation = $incarnation);");
                 read.Parameters.AddWithValue("$id", sandboxId);
+                AddIncarnation(read, incarnation);
                 if (await read.ExecuteScalarAsync(cancellationToken) is not long last)
                 {
                     return (long?)null;
@@ -75,7 +77,7 @@ internal sealed partial class SqliteSandboxStore
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, string? incarnation, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -87,6 +89,7 @@ internal sealed partial class SqliteSandboxStore
             """
             SELECT sequence, ts, level, source, message FROM logs
             WHERE sandbox_id = $id AND sequence > $after AND ($since IS NULL OR ts >= $since)
+              AND ($incarnation IS NULL OR EXISTS (SELECT 1 FROM sandboxes s WHERE s.id = $id AND s.incarnation = $incarnation))
             ORDER BY sequence
             LIMIT $limit;
             """);
@@ -94,6 +97,7 @@ internal sealed partial class SqliteSandboxStore
         query.Parameters.AddWithValue("$after", afterSequence);
         query.Parameters.AddWithValue("$since", since is null ? DBNull.Value : since.Value.ToUnixTimeMilliseconds());
         query.Parameters.AddWithValue("$limit", limit);
+        AddIncarnation(query, incarnation);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await StoreRows.LogLinesAsync(reader, cancellationToken);
     }

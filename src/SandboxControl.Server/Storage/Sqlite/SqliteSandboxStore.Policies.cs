@@ -11,10 +11,10 @@ internal sealed partial class SqliteSandboxStore
                (SELECT MAX(version) FROM policy_status WHERE sandbox_id = s.id AND state = $loaded)
         FROM sandboxes s
         LEFT JOIN policy_status ps ON ps.sandbox_id = s.id AND ps.version = s.policy_version
-        WHERE s.id = $id;
+        WHERE s.id = $id AND ($incarnation IS NULL OR s.incarnation = $incarnation);
         """;
 
-    public async Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken)
+    public async Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
 
@@ -25,9 +25,10 @@ internal sealed partial class SqliteSandboxStore
             """
             SELECT p.version, p.document, p.created_at, p.created_by
             FROM sandboxes s JOIN policies p ON p.sandbox_id = s.id AND p.version = s.policy_version
-            WHERE s.id = $id;
+            WHERE s.id = $id AND ($incarnation IS NULL OR s.incarnation = $incarnation);
             """);
         query.Parameters.AddWithValue("$id", sandboxId);
+        AddIncarnation(query, incarnation);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? StoreRows.Policy(sandboxId, reader) : null;
     }
@@ -41,7 +42,7 @@ internal sealed partial class SqliteSandboxStore
         return await WriteAsync(
             async (connection, transaction) =>
             {
-                var current = await ReadPolicyVersionAsync(connection, transaction, sandboxId, cancellationToken);
+                var current = await ReadPolicyVersionAsync(connection, transaction, sandboxId, null, cancellationToken);
                 if (current is null)
                 {
                     return new PolicyUpdateResult(PolicyUpdateOutcome.SandboxNotFound, null, 0);
@@ -102,7 +103,7 @@ internal sealed partial class SqliteSandboxStore
         return await StoreRows.HistoryAsync(sandboxId, reader, cancellationToken);
     }
 
-    public async Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, long version, PolicyState state, string message, CancellationToken cancellationToken)
+    public async Task<StatusReportResult> ReportPolicyStatusAsync(string sandboxId, string? incarnation, long version, PolicyState state, string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(message);
@@ -114,7 +115,7 @@ internal sealed partial class SqliteSandboxStore
         return await WriteAsync(
             async (connection, transaction) =>
             {
-                var current = await ReadPolicyVersionAsync(connection, transaction, sandboxId, cancellationToken);
+                var current = await ReadPolicyVersionAsync(connection, transaction, sandboxId, incarnation, cancellationToken);
                 if (current is null)
                 {
                     return new StatusReportResult(StatusReportOutcome.SandboxNotFound, null, 0);
@@ -147,26 +148,28 @@ internal sealed partial class SqliteSandboxStore
                 upsert.Parameters.AddWithValue("$now", UnixMsNow());
                 await upsert.ExecuteNonQueryAsync(cancellationToken);
 
-                var status = await ReadStatusAsync(connection, transaction, sandboxId, cancellationToken);
+                var status = await ReadStatusAsync(connection, transaction, sandboxId, incarnation, cancellationToken);
                 return new StatusReportResult(StatusReportOutcome.Recorded, status, version);
             },
             null,
             cancellationToken);
     }
 
-    public async Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, CancellationToken cancellationToken)
+    public async Task<PolicyStatusRecord?> GetPolicyStatusAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
 
         await using var connection = await OpenAsync(cancellationToken);
-        return await ReadStatusAsync(connection, null, sandboxId, cancellationToken);
+        return await ReadStatusAsync(connection, null, sandboxId, incarnation, cancellationToken);
     }
 
     /// <summary>Null if the sandbox does not exist. Version 0 / Pending when it has no policy yet.</summary>
-    private static async Task<PolicyStatusRecord?> ReadStatusAsync(SqliteConnection connection, SqliteTransaction? transaction, string sandboxId, CancellationToken cancellationToken)
+    private static async Task<PolicyStatusRecord?> ReadStatusAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
         await using var query = Command(connection, transaction, StatusQuery);
         query.Parameters.AddWithValue("$id", sandboxId);
+        AddIncarnation(query, incarnation);
         query.Parameters.AddWithValue("$loaded", (int)PolicyState.Loaded);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -183,10 +186,13 @@ internal sealed partial class SqliteSandboxStore
         return new PolicyStatusRecord(sandboxId, version, state, message, reportedAt, activeVersion);
     }
 
-    private static async Task<long?> ReadPolicyVersionAsync(SqliteConnection connection, SqliteTransaction transaction, string sandboxId, CancellationToken cancellationToken)
+    private static async Task<long?> ReadPolicyVersionAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
-        await using var query = Command(connection, transaction, "SELECT policy_version FROM sandboxes WHERE id = $id;");
+        await using var query = Command(
+            connection, transaction, "SELECT policy_version FROM sandboxes WHERE id = $id AND ($incarnation IS NULL OR incarnation = $incarnation);");
         query.Parameters.AddWithValue("$id", sandboxId);
+        AddIncarnation(query, incarnation);
         var value = await query.ExecuteScalarAsync(cancellationToken);
         return value is null ? null : (long)value;
     }

@@ -8,29 +8,28 @@ internal sealed partial class SqliteSandboxStore
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(variables);
 
-        if (GetSandboxCreatedAt(sandboxId) is not { } createdAt)
+        if (GetSandboxEntry(sandboxId) is not { } entry)
         {
             return false;
         }
 
-        var createdAtMs = createdAt.ToUnixTimeMilliseconds();
-        var blob = ProviderEnvironmentSealing.Seal(_protector, sandboxId, createdAtMs, variables);
+        var blob = ProviderEnvironmentSealing.Seal(_protector, sandboxId, entry.Incarnation, variables);
 
         return await WriteAsync(
             async (connection, transaction) =>
             {
-                // The INSERT ... SELECT writes nothing when the sandbox does not exist.
+                // The INSERT ... SELECT writes nothing when the sandbox (this incarnation of it) does not exist.
                 await using var upsert = Command(
                     connection,
                     transaction,
                     """
                     INSERT INTO provider_env (sandbox_id, blob, updated_at)
-                    SELECT id, $blob, $now FROM sandboxes WHERE id = $id AND created_at = $created
+                    SELECT id, $blob, $now FROM sandboxes WHERE id = $id AND incarnation = $sealedFor
                     ON CONFLICT (sandbox_id) DO UPDATE SET blob = excluded.blob, updated_at = excluded.updated_at;
                     """);
                 upsert.Parameters.AddWithValue("$id", sandboxId);
                 upsert.Parameters.AddWithValue("$blob", blob);
-                upsert.Parameters.AddWithValue("$created", createdAtMs);
+                upsert.Parameters.AddWithValue("$sealedFor", entry.Incarnation);
                 upsert.Parameters.AddWithValue("$now", UnixMsNow());
                 return await upsert.ExecuteNonQueryAsync(cancellationToken) > 0;
             },
@@ -38,19 +37,20 @@ internal sealed partial class SqliteSandboxStore
             cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
 
         byte[]? blob;
-        long createdAtMs;
+        string sealedFor;
         await using (var connection = await OpenAsync(cancellationToken))
         await using (var query = Command(
             connection,
             null,
-            "SELECT e.blob, s.created_at FROM sandboxes s LEFT JOIN provider_env e ON e.sandbox_id = s.id WHERE s.id = $id;"))
+            "SELECT e.blob, s.incarnation FROM sandboxes s LEFT JOIN provider_env e ON e.sandbox_id = s.id WHERE s.id = $id AND ($incarnation IS NULL OR s.incarnation = $incarnation);"))
         {
             query.Parameters.AddWithValue("$id", sandboxId);
+            AddIncarnation(query, incarnation);
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
@@ -58,7 +58,7 @@ internal sealed partial class SqliteSandboxStore
             }
 
             blob = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
-            createdAtMs = reader.GetInt64(1);
+            sealedFor = reader.GetString(1);
         }
 
         if (blob is null)
@@ -66,6 +66,6 @@ internal sealed partial class SqliteSandboxStore
             return new Dictionary<string, string>(StringComparer.Ordinal);
         }
 
-        return ProviderEnvironmentSealing.Open(_protector, _logger, sandboxId, createdAtMs, blob);
+        return ProviderEnvironmentSealing.Open(_protector, _logger, sandboxId, sealedFor, blob);
     }
 }

@@ -23,7 +23,8 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SqliteSandboxStore> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _createdAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SandboxDirectoryEntry> _directory = new(StringComparer.Ordinal);
+    private readonly CertificateAllowList _certificates = new();
     private readonly SqliteDatabaseLock? _databaseLock;
     private bool _initialized;
 
@@ -81,18 +82,24 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
 
             var (_, schemaVersion) = await SqliteMigrations.ApplyAsync(connection, _logger, cancellationToken);
 
-            _createdAt.Clear();
-            await using (var load = Command(connection, null, "SELECT id, created_at FROM sandboxes;"))
+            _directory.Clear();
+            await using (var load = Command(connection, null, "SELECT id, created_at, incarnation FROM sandboxes;"))
             await using (var reader = await load.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    _createdAt[reader.GetString(0)] = StoreRows.FromUnixMs(reader.GetInt64(1));
+                    _directory[reader.GetString(0)] = new SandboxDirectoryEntry(StoreRows.FromUnixMs(reader.GetInt64(1)), reader.GetString(2));
                 }
             }
 
+            await using (var load = Command(connection, null, "SELECT serial, sandbox_id, incarnation, parent_serial, revoked_at FROM sandbox_certificates;"))
+            await using (var reader = await load.ExecuteReaderAsync(cancellationToken))
+            {
+                _certificates.ReplaceAll(await StoreRows.AllowListAsync(reader, cancellationToken));
+            }
+
             _initialized = true;
-            Log.DatabaseOpened(_logger, _databasePath, schemaVersion, _createdAt.Count);
+            Log.DatabaseOpened(_logger, _databasePath, schemaVersion, _directory.Count);
         }
         finally
         {
@@ -106,14 +113,16 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         ArgumentNullException.ThrowIfNull(createdBy);
 
         var now = UnixMsNow();
+        var incarnation = Incarnations.New();
         var record = await WriteAsync<SandboxRecord?>(
             async (connection, transaction) =>
             {
                 await using var insert = Command(
                     connection,
                     transaction,
-                    "INSERT INTO sandboxes (id, created_at, created_by, policy_version) VALUES ($id, $now, $by, $version) ON CONFLICT (id) DO NOTHING;");
+                    "INSERT INTO sandboxes (id, created_at, created_by, policy_version, incarnation) VALUES ($id, $now, $by, $version, $incarnation) ON CONFLICT (id) DO NOTHING;");
                 insert.Parameters.AddWithValue("$id", sandboxId);
+                insert.Parameters.AddWithValue("$incarnation", incarnation);
                 insert.Parameters.AddWithValue("$now", now);
                 insert.Parameters.AddWithValue("$by", createdBy);
                 insert.Parameters.AddWithValue("$version", initialPolicy is null ? 0L : 1L);
@@ -127,13 +136,13 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
                     await InsertPolicyAsync(connection, transaction, sandboxId, 1, initialPolicy, now, createdBy, cancellationToken);
                 }
 
-                return new SandboxRecord(sandboxId, StoreRows.FromUnixMs(now), initialPolicy is null ? 0 : 1);
+                return new SandboxRecord(sandboxId, StoreRows.FromUnixMs(now), initialPolicy is null ? 0 : 1, incarnation);
             },
             created =>
             {
                 if (created is not null)
                 {
-                    _createdAt[created.SandboxId] = created.CreatedAt;
+                    _directory[created.SandboxId] = new SandboxDirectoryEntry(created.CreatedAt, created.Incarnation);
                     RaiseChanged(created.SandboxId, SandboxChangeKind.Created);
                 }
             },
@@ -146,7 +155,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         ArgumentNullException.ThrowIfNull(sandboxId);
 
         await using var connection = await OpenAsync(cancellationToken);
-        await using var query = Command(connection, null, "SELECT id, created_at, policy_version FROM sandboxes WHERE id = $id;");
+        await using var query = Command(connection, null, "SELECT " + StoreRows.SandboxColumns + " FROM sandboxes WHERE id = $id;");
         query.Parameters.AddWithValue("$id", sandboxId);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? StoreRows.Sandbox(reader) : null;
@@ -159,8 +168,8 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         // Two statements rather than "$after IS NULL OR id > $after", so both are plain primary-key range scans.
         await using var query = afterSandboxId is null
-            ? Command(connection, null, "SELECT id, created_at, policy_version FROM sandboxes ORDER BY id LIMIT $limit;")
-            : Command(connection, null, "SELECT id, created_at, policy_version FROM sandboxes WHERE id > $after ORDER BY id LIMIT $limit;");
+            ? Command(connection, null, "SELECT " + StoreRows.SandboxColumns + " FROM sandboxes ORDER BY id LIMIT $limit;")
+            : Command(connection, null, "SELECT " + StoreRows.SandboxColumns + " FROM sandboxes WHERE id > $after ORDER BY id LIMIT $limit;");
         if (afterSandboxId is not null)
         {
             query.Parameters.AddWithValue("$after", afterSandboxId);
@@ -181,24 +190,46 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
                 // ON DELETE CASCADE removes policies, status reports, credentials and logs in the same transaction.
                 await using var delete = Command(connection, transaction, "DELETE FROM sandboxes WHERE id = $id;");
                 delete.Parameters.AddWithValue("$id", sandboxId);
-                return await delete.ExecuteNonQueryAsync(cancellationToken) > 0;
+                if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    return false;
+                }
+
+                await using var tombstone = Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO sandbox_tombstones (id, deleted_at) VALUES ($id, $now) ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at;");
+                tombstone.Parameters.AddWithValue("$id", sandboxId);
+                tombstone.Parameters.AddWithValue("$now", UnixMsNow());
+                await tombstone.ExecuteNonQueryAsync(cancellationToken);
+                return true;
             },
             deleted =>
             {
                 if (deleted)
                 {
-                    _createdAt.TryRemove(sandboxId, out _);
+                    _directory.TryRemove(sandboxId, out _);
+                    _certificates.RemoveSandbox(sandboxId);
                     RaiseChanged(sandboxId, SandboxChangeKind.Deleted);
                 }
             },
             cancellationToken);
     }
 
-    public DateTimeOffset? GetSandboxCreatedAt(string sandboxId)
+    public DateTimeOffset? GetSandboxCreatedAt(string sandboxId) => GetSandboxEntry(sandboxId)?.CreatedAt;
+
+    public SandboxDirectoryEntry? GetSandboxEntry(string sandboxId)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
 
-        return _createdAt.TryGetValue(sandboxId, out var createdAt) ? createdAt : null;
+        return _directory.TryGetValue(sandboxId, out var entry) ? entry : null;
+    }
+
+    public AllowedCertificate? FindCertificate(string serialNumber)
+    {
+        ArgumentNullException.ThrowIfNull(serialNumber);
+
+        return _certificates.Find(serialNumber);
     }
 
     public void Dispose()
@@ -267,6 +298,10 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         command.CommandText = sql;
         return command;
     }
+
+    // Null matches any incarnation (operators); a sandbox caller's pinned incarnation matches only itself.
+    private static void AddIncarnation(SqliteCommand command, string? incarnation) =>
+        command.Parameters.AddWithValue("$incarnation", (object?)incarnation ?? DBNull.Value);
 
     private static void CreateDatabaseDirectory(string databasePath)
     {

@@ -1,0 +1,12 @@
+namespace SandboxControl.Server.Storage;
+
+internal enum CertificateRecordOutcome
+{
+    Recorded,
+
+    /// <summary>The sandbox is gone or is now another incarnation than the one the certificate was signed for.</summary>
+    SandboxGone,
+
+    /// <summary>A renewal whose parent certificate has been revoked (or is not this incarnation's).</summary>
+    ParentRevoked,
+}
