@@ -84,7 +84,7 @@ internal sealed class CallerAuthenticator(
     {
         if (!_acceptExternal)
         {
-            return AuthenticationResult.Fail(caller.SerialNumber, "certificate was not issued by this server (not on the allow list)");
+            return AuthenticationResult.Fail(caller.SerialNumber, "certificate is not on the allow list (not issued by this server, or for a deleted incarnation)");
         }
 
         if (caller.NotBefore < TruncateToSeconds(sandbox.CreatedAt))

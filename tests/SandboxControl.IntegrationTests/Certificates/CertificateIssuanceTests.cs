@@ -30,7 +30,7 @@ public sealed class CertificateIssuanceTests(ServerFixture fixture) : IClassFixt
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var csr = CreateCsr(key, "CN=" + TestServer.AdminName, forgedSan, isCa: true);
 
-        var response = await Server.Admin.IssueSandboxCertificateAsync(new IssueSandboxCertificateRequest { SandboxId = id, CsrPem = csr });
+        var response = await Server.Issuer.IssueSandboxCertificateAsync(new IssueSandboxCertificateRequest { SandboxId = id, CsrPem = csr });
 
         using var issued = X509Certificate2.CreateFromPem(response.CertificatePem);
         Assert.Equal([SpiffeIds.ForSandbox(TestPki.TrustDomain, id)], UriSans(issued));
@@ -87,7 +87,7 @@ public sealed class CertificateIssuanceTests(ServerFixture fixture) : IClassFixt
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => Server.Admin.IssueSandboxCertificateAsync(
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Server.Issuer.IssueSandboxCertificateAsync(
             new IssueSandboxCertificateRequest { SandboxId = "never-created", CsrPem = CreateCsr(key, "CN=x", null, isCa: false) }).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
@@ -120,7 +120,7 @@ public sealed class CertificateIssuanceTests(ServerFixture fixture) : IClassFixt
     private async Task AssertInvalidAsync(string id, string csr, string reason)
     {
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            Server.Admin.IssueSandboxCertificateAsync(new IssueSandboxCertificateRequest { SandboxId = id, CsrPem = csr }).ResponseAsync);
+            Server.Issuer.IssueSandboxCertificateAsync(new IssueSandboxCertificateRequest { SandboxId = id, CsrPem = csr }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Contains(reason, ex.Status.Detail, StringComparison.Ordinal);

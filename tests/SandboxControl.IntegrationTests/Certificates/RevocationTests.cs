@@ -19,7 +19,7 @@ public sealed class RevocationTests(ServerFixture fixture, ITestOutputHelper out
     {
         var id = "revoked-stream-" + Guid.NewGuid().ToString("N")[..8];
         await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = "p" });
-        var certificate = Server.Pki.Sandbox(id);
+        var certificate = await Server.SandboxCertificateAsync(id);
         using var push = Server.Client(certificate).PushSandboxLogs();
         await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { Security.SandboxIsolationTests.Line("before") } });
         await File.AppendAllTextAsync(Server.DenyListPath, certificate.SerialNumber + "\n");
@@ -46,7 +46,7 @@ public sealed class RevocationTests(ServerFixture fixture, ITestOutputHelper out
     {
         var id = "revoked-" + Guid.NewGuid().ToString("N")[..8];
         await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = "p" });
-        var certificate = Server.Pki.Sandbox(id);
+        var certificate = await Server.SandboxCertificateAsync(id);
         var bystander = await Server.CreateSandboxAsync("bystander-" + id[8..], "q");
         var client = Server.Client(certificate);
         var request = new GetSandboxPolicyRequest { SandboxId = id };

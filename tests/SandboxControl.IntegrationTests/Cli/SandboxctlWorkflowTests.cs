@@ -148,12 +148,19 @@ public sealed class SandboxctlWorkflowTests(ServerFixture fixture) : IClassFixtu
         var id = NewId("csr");
         await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = "p" });
 
-        var request = await _cli.RunAsync("certs", "request", id, "--key-out", "sandbox.key", "--csr-out", "sandbox.csr");
-        var issue = await _cli.RunAsync("sandboxes", "issue-cert", id, "--csr", "sandbox.csr", "--out", "sandbox.crt");
+        using var issuer = new CliHarness(Server.Address, Server.Pki.Operator(TestServer.IssuerName), Server.Pki.CaPath);
+
+        var request = await issuer.RunAsync("certs", "request", id, "--key-out", "sandbox.key", "--csr-out", "sandbox.csr");
+        var asAdmin = await _cli.RunAsync("sandboxes", "issue-cert", id, "--csr", issuer.Combine("sandbox.csr"), "--out", "admin.crt");
+        var issue = await issuer.RunAsync("sandboxes", "issue-cert", id, "--csr", "sandbox.csr", "--out", "sandbox.crt");
 
         Assert.True(request.ExitCode == 0, request.ToString());
+        // Issuing is the issuer's alone: an admin holding a sandbox certificate could read its credentials.
+        Assert.Equal(1, asAdmin.ExitCode);
+        Assert.StartsWith("error: PermissionDenied: ", asAdmin.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_cli.Combine("admin.crt")));
         Assert.True(issue.ExitCode == 0, issue.ToString());
-        using var certificate = PemFiles.LoadCertificateWithKey(_cli.Combine("sandbox.crt"), _cli.Combine("sandbox.key"));
+        using var certificate = PemFiles.LoadCertificateWithKey(issuer.Combine("sandbox.crt"), issuer.Combine("sandbox.key"));
         var san = Assert.Single(certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>());
         Assert.Contains(SpiffeIds.ForSandbox(TestPki.TrustDomain, id), san.Format(multiLine: false), StringComparison.Ordinal);
         var policy = await Server.Client(certificate).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id });

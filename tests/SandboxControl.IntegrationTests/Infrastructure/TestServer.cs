@@ -20,6 +20,7 @@ public sealed class TestServer : IAsyncDisposable
 {
     public const string AdminName = "admin";
     public const string ViewerName = "viewer";
+    public const string IssuerName = "issuer";
 
     private readonly WebApplication _app;
     private readonly List<GrpcChannel> _channels = [];
@@ -32,6 +33,7 @@ public sealed class TestServer : IAsyncDisposable
         Logs = logs;
         Address = new Uri(app.Urls.Single());
         Admin = Client(pki.Operator(AdminName));
+        Issuer = Client(pki.Operator(IssuerName));
     }
 
     public TestPki Pki { get; }
@@ -49,6 +51,9 @@ public sealed class TestServer : IAsyncDisposable
     public CapturedLogs Logs { get; }
 
     public V1.SandboxControl.SandboxControlClient Admin { get; }
+
+    /// <summary>An operator with the Issuer role: the only one that may have sandbox certificates issued.</summary>
+    public V1.SandboxControl.SandboxControlClient Issuer { get; }
 
     internal IServiceProvider Services => _app.Services;
 
@@ -94,6 +99,7 @@ public sealed class TestServer : IAsyncDisposable
             ["Identity:TrustDomain"] = TestPki.TrustDomain,
             ["Authorization:Operators:" + AdminName] = "Admin",
             ["Authorization:Operators:" + ViewerName] = "Viewer",
+            ["Authorization:Operators:" + IssuerName] = "Issuer",
             ["Secrets:KeyPath"] = keyPath,
             ["Storage:SqlitePath"] = Path.Combine(dataDirectory, "store.db"),
             ["Audit:Path"] = Path.Combine(dataDirectory, "audit.log"),
@@ -150,11 +156,29 @@ public sealed class TestServer : IAsyncDisposable
 
     public V1.SandboxControl.SandboxControlClient Client(X509Certificate2? clientCertificate) => GrpcClients.Client(Channel(clientCertificate));
 
-    /// <summary>Creates a sandbox as admin, then issues its certificate (a certificate older than its sandbox is refused).</summary>
+    /// <summary>Creates a sandbox as admin, then has the server issue its certificate (as the issuer).</summary>
     public async Task<V1.SandboxControl.SandboxControlClient> CreateSandboxAsync(string id, string? policy = null)
     {
         await Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = policy ?? "" });
-        return Client(Pki.Sandbox(id));
+        return Client(await SandboxCertificateAsync(id));
+    }
+
+    /// <summary>A certificate for the sandbox's current incarnation, issued and recorded by this server.</summary>
+    public Task<X509Certificate2> SandboxCertificateAsync(string id) => ServerIssuedCertificates.IssueAsync(Issuer, id);
+
+    /// <summary>
+    /// Records a certificate made by the test (an unusual but valid shape) on the allow list of the sandbox's current
+    /// incarnation, as if this server had issued it: for tests about reading identities, not about issuance.
+    /// </summary>
+    public async Task AllowAsync(X509Certificate2 certificate, string sandboxId)
+    {
+        var store = Services.GetRequiredService<server::SandboxControl.Server.Storage.ISandboxStore>();
+        var incarnation = store.GetSandboxEntry(sandboxId)?.Incarnation ?? throw new InvalidOperationException("no sandbox " + sandboxId);
+        var outcome = await store.RecordCertificateAsync(
+            new server::SandboxControl.Server.Storage.CertificateRecord(
+                certificate.SerialNumber, sandboxId, incarnation, null, certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime(), "test", null),
+            CancellationToken.None);
+        Xunit.Assert.Equal(server::SandboxControl.Server.Storage.CertificateRecordOutcome.Recorded, outcome);
     }
 
     /// <summary>Creates a sandbox with a fresh id starting with <paramref name="prefix"/>, so tests sharing a server never collide.</summary>
@@ -178,22 +202,11 @@ public sealed class TestServer : IAsyncDisposable
         Xunit.Assert.True(denyList.IsDenied(serial), $"deny list not reloaded with {serial} within 5 s");
     }
 
-    /// <summary>Deletes and re-creates a sandbox, waiting out the same-second re-creation guard.</summary>
+    /// <summary>Deletes and at once re-creates a sandbox: a new incarnation (no waiting: nothing compares clocks).</summary>
     public async Task RecreateSandboxAsync(string id, string policy)
     {
         await Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = policy });
-                return;
-            }
-            catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unavailable && attempt < 30)
-            {
-                await Task.Delay(100);
-            }
-        }
+        await Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = policy });
     }
 
     public async ValueTask DisposeAsync()

@@ -23,7 +23,9 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposabl
         using var adminChannel = GrpcClients.Channel(address, _pki.Ca.Certificate, _pki.Operator(TestServer.AdminName));
         var admin = GrpcClients.Client(adminChannel);
         await admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = "s1", PolicyDocument = "p" });
-        using var sandboxChannel = GrpcClients.Channel(address, _pki.Ca.Certificate, _pki.Sandbox("s1"));
+        using var issuerChannel = GrpcClients.Channel(address, _pki.Ca.Certificate, _pki.Operator(TestServer.IssuerName));
+        using var sandboxCertificate = await ServerIssuedCertificates.IssueAsync(GrpcClients.Client(issuerChannel), "s1");
+        using var sandboxChannel = GrpcClients.Channel(address, _pki.Ca.Certificate, sandboxCertificate);
         var sandbox = GrpcClients.Client(sandboxChannel);
         using (var push = sandbox.PushSandboxLogs())
         {

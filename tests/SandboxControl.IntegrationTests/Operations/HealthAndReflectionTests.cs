@@ -17,7 +17,7 @@ public sealed class HealthAndReflectionTests(ServerFixture fixture) : IClassFixt
         var id = "health-probe-" + Guid.NewGuid().ToString("N")[..8];
         await Server.CreateSandboxAsync(id, "p");
 
-        var asSandbox = await new Health.HealthClient(Server.Channel(Server.Pki.Sandbox(id))).CheckAsync(new HealthCheckRequest());
+        var asSandbox = await new Health.HealthClient(Server.Channel(await Server.SandboxCertificateAsync(id))).CheckAsync(new HealthCheckRequest());
         var asViewer = await new Health.HealthClient(Server.Channel(Server.Pki.Operator(TestServer.ViewerName))).CheckAsync(new HealthCheckRequest());
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, asSandbox.Status);

@@ -25,6 +25,8 @@ public sealed class HotReloadTests(ITestOutputHelper output) : IAsyncLifetime, I
         {
             ["Tls:ReloadInterval"] = "00:00:00.100",
             ["ConfigFile"] = ConfigFile,
+            // The CA-rotation test presents sandbox certificates signed offline by the old and the new CA.
+            ["Identity:AcceptExternalCertificates"] = "true",
         });
     }
 

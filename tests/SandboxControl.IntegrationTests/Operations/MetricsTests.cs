@@ -15,7 +15,8 @@ public sealed class MetricsTests(ServerFixture fixture) : IClassFixture<ServerFi
     {
         var id = "metrics-" + Guid.NewGuid().ToString("N")[..8];
         await Server.CreateSandboxAsync(id, "p");
-        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Server.Client(Server.Pki.Sandbox(id)).ListSandboxesAsync(new ListSandboxesRequest()).ResponseAsync);
+        var sandboxCertificate = await Server.SandboxCertificateAsync(id);
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Server.Client(sandboxCertificate).ListSandboxesAsync(new ListSandboxesRequest()).ResponseAsync);
         using var http = GrpcClients.Http(Server.Address, Server.Pki.Ca.Certificate, Server.Pki.Operator(TestServer.ViewerName));
 
         var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
@@ -35,7 +36,7 @@ public sealed class MetricsTests(ServerFixture fixture) : IClassFixture<ServerFi
     {
         var id = "metrics-" + Guid.NewGuid().ToString("N")[..8];
         await Server.CreateSandboxAsync(id, "p");
-        var certificate = who == "sandbox" ? Server.Pki.Sandbox(id) : Server.Pki.Operator("unlisted");
+        var certificate = who == "sandbox" ? await Server.SandboxCertificateAsync(id) : Server.Pki.Operator("unlisted");
         using var http = GrpcClients.Http(Server.Address, Server.Pki.Ca.Certificate, certificate);
 
         using var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));

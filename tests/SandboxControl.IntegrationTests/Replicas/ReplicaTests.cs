@@ -205,7 +205,8 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
     /// </summary>
     private async Task<V1.SandboxControl.SandboxControlClient> WaitUntilReplica2KnowsAsync(string id)
     {
-        var client = Replica2.Client(_pki.Sandbox(id));
+        // Issued through replica 1: replica 2 learns of the certificate by notification, like of the sandbox.
+        var client = Replica2.Client(await Replica1.SandboxCertificateAsync(id));
         var clock = Stopwatch.StartNew();
         while (true)
         {

@@ -20,7 +20,7 @@ public sealed class CertificateFileReloadTests(ServerFixture fixture, ITestOutpu
     public async Task ReplacedFiles_NextConnectionUsesNewCertificate()
     {
         var id = await Server.CreateUniqueSandboxAsync("reload", "p");
-        var first = Server.Pki.Sandbox(id);
+        var first = await Server.SandboxCertificateAsync(id);
         using var files = new SandboxFiles(first);
         var options = files.Options(Server.Address, Server.Pki.CaPath);
         options.AutoRenew = false;
@@ -29,7 +29,7 @@ public sealed class CertificateFileReloadTests(ServerFixture fixture, ITestOutpu
         var changed = new TaskCompletionSource<CertificateChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.CertificateChanged += (_, e) => changed.TrySetResult(e);
 
-        var second = Server.Pki.Sandbox(id);
+        var second = await Server.SandboxCertificateAsync(id);
         var clock = Stopwatch.StartNew();
         files.Replace(second);
         var change = await changed.Task.WaitAsync(TimeSpan.FromSeconds(5));
@@ -51,7 +51,7 @@ public sealed class CertificateFileReloadTests(ServerFixture fixture, ITestOutpu
     public async Task KubernetesSecretRotation_DataSymlinkSwapped_NextConnectionUsesNewCertificate()
     {
         var id = await Server.CreateUniqueSandboxAsync("reload", "p");
-        var first = Server.Pki.Sandbox(id);
+        var first = await Server.SandboxCertificateAsync(id);
         using var directory = new TempDirectory("kubelet-secret");
         // The kubelet's layout: tls.crt -> ..data/tls.crt, ..data -> ..<timestamp>; a rotation swaps ..data.
         WriteSecretVersion(directory, "..2026_01_01_00_00_00.1", first);
@@ -71,7 +71,7 @@ public sealed class CertificateFileReloadTests(ServerFixture fixture, ITestOutpu
         var changed = new TaskCompletionSource<CertificateChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.CertificateChanged += (_, e) => changed.TrySetResult(e);
 
-        var second = Server.Pki.Sandbox(id);
+        var second = await Server.SandboxCertificateAsync(id);
         WriteSecretVersion(directory, "..2026_01_01_00_01_00.2", second);
         File.CreateSymbolicLink(directory.Combine("..data_tmp"), "..2026_01_01_00_01_00.2");
         RenameOver(directory.Combine("..data_tmp"), directory.Combine("..data"));
@@ -89,13 +89,13 @@ public sealed class CertificateFileReloadTests(ServerFixture fixture, ITestOutpu
     {
         var id = await Server.CreateUniqueSandboxAsync("reload", "p");
         var other = await Server.CreateUniqueSandboxAsync("reload", "p");
-        var own = Server.Pki.Sandbox(id);
+        var own = await Server.SandboxCertificateAsync(id);
         using var files = new SandboxFiles(own);
         var options = files.Options(Server.Address, Server.Pki.CaPath);
         options.AutoRenew = false;
         await using var client = SandboxClient.Create(options);
 
-        files.Replace(Server.Pki.Sandbox(other));
+        files.Replace(await Server.SandboxCertificateAsync(other));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (client.RejectedReloadCount == 0)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using SandboxControl.Client;
 using SandboxControl.Client.Logs;
 using SandboxControl.IntegrationTests.Infrastructure;
@@ -37,7 +38,13 @@ public sealed class LogSinkRestartTests(ITestOutputHelper output) : IDisposable
                 await GrpcClients.Client(adminChannel).CreateSandboxAsync(new CreateSandboxRequest { SandboxId = Id, PolicyDocument = "p" });
             }
 
-            using var files = new SandboxFiles(_pki.Sandbox(Id));
+            X509Certificate2 certificate;
+            using (var issuerChannel = GrpcClients.Channel(address, _pki.Ca.Certificate, _pki.Operator(TestServer.IssuerName)))
+            {
+                certificate = await ServerIssuedCertificates.IssueAsync(GrpcClients.Client(issuerChannel), Id);
+            }
+
+            using var files = new SandboxFiles(certificate);
             await using var client = SandboxClient.Create(files.Options(address, _pki.CaPath));
             var sink = client.CreateLogSink(new SandboxLogSinkOptions
             {

@@ -19,7 +19,7 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     public async Task Renew_RightAfterCreation_NewCertificateForCallerWorks()
     {
         var id = await Server.CreateUniqueSandboxAsync("renew", "p");
-        var current = Server.Pki.Sandbox(id);
+        var current = await Server.SandboxCertificateAsync(id);
         var client = Server.Client(current);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
@@ -47,7 +47,7 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
         san.AddUri(new Uri(SpiffeIds.ForSandbox(TestPki.TrustDomain, victim)));
         request.CertificateExtensions.Add(san.Build());
 
-        var response = await Server.Client(Server.Pki.Sandbox(id)).RenewSandboxCertificateAsync(
+        var response = await Server.Client(await Server.SandboxCertificateAsync(id)).RenewSandboxCertificateAsync(
             new RenewSandboxCertificateRequest { SandboxId = id, CsrPem = request.CreateSigningRequestPem() });
 
         using var renewed = X509Certificate2.CreateFromPem(response.CertificatePem).CopyWithPrivateKey(key);
@@ -65,7 +65,7 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
         var other = otherExists ? await Server.CreateUniqueSandboxAsync("renew", "p") : "never-created-" + id;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-        var call = Server.Client(Server.Pki.Sandbox(id)).RenewSandboxCertificateAsync(new RenewSandboxCertificateRequest { SandboxId = other, CsrPem = Csr(key) });
+        var call = Server.Client(await Server.SandboxCertificateAsync(id)).RenewSandboxCertificateAsync(new RenewSandboxCertificateRequest { SandboxId = other, CsrPem = Csr(key) });
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
@@ -76,7 +76,7 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     public async Task Renew_DeletedSandbox_Unauthenticated()
     {
         var id = await Server.CreateUniqueSandboxAsync("renew", "p");
-        var client = Server.Client(Server.Pki.Sandbox(id));
+        var client = Server.Client(await Server.SandboxCertificateAsync(id));
         await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
 
         var ex = await RenewRefusedAsync(client, id);
@@ -89,7 +89,7 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
     public async Task Renew_DenyListedSerial_Unauthenticated()
     {
         var id = await Server.CreateUniqueSandboxAsync("renew", "p");
-        var certificate = Server.Pki.Sandbox(id);
+        var certificate = await Server.SandboxCertificateAsync(id);
         await File.AppendAllTextAsync(Server.DenyListPath, certificate.SerialNumber + "\n");
         await Server.WaitUntilDeniedAsync(certificate.SerialNumber);
 
@@ -128,7 +128,8 @@ public sealed class RenewalRefusalTests(ServerFixture fixture) : IClassFixture<S
         using var rsa = RSA.Create(1024);
         var csr = new CertificateRequest("CN=weak", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => Server.Client(Server.Pki.Sandbox(id))
+        var sandboxCertificate = await Server.SandboxCertificateAsync(id);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Server.Client(sandboxCertificate)
             .RenewSandboxCertificateAsync(new RenewSandboxCertificateRequest { SandboxId = id, CsrPem = csr }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);

@@ -18,7 +18,7 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
     {
         var id = await Server.CreateUniqueSandboxAsync("lib", "egress: deny");
         await Server.Admin.SetSandboxProviderEnvironmentAsync(new SetSandboxProviderEnvironmentRequest { SandboxId = id, Variables = { ["API_TOKEN"] = "tok-" + id } });
-        using var files = new SandboxFiles(Server.Pki.Sandbox(id));
+        using var files = new SandboxFiles(await Server.SandboxCertificateAsync(id));
         await using var client = SandboxClient.Create(files.Options(Server.Address, Server.Pki.CaPath));
 
         var policy = await client.GetPolicyAsync();
@@ -35,7 +35,7 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
     public async Task PolicyWatcher_NewVersion_RaisesEventWithIt()
     {
         var id = await Server.CreateUniqueSandboxAsync("lib", "v1");
-        using var files = new SandboxFiles(Server.Pki.Sandbox(id));
+        using var files = new SandboxFiles(await Server.SandboxCertificateAsync(id));
         await using var client = SandboxClient.Create(files.Options(Server.Address, Server.Pki.CaPath));
         var seen = new List<PolicyChangedEventArgs>();
         var second = new TaskCompletionSource<SandboxPolicyDocument>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,7 +75,7 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
     public async Task LogSink_ServerUnreachable_BufferBoundedInBytes()
     {
         var id = await Server.CreateUniqueSandboxAsync("lib", "p");
-        using var files = new SandboxFiles(Server.Pki.Sandbox(id));
+        using var files = new SandboxFiles(await Server.SandboxCertificateAsync(id));
         // Nothing listens on port 1: every push fails, so lines stay buffered.
         await using var client = SandboxClient.Create(files.Options(new Uri("https://127.0.0.1:1"), Server.Pki.CaPath));
         var sink = client.CreateLogSink(new SandboxLogSinkOptions { CapacityBytes = 64 * 1024, MaxBatchLines = 1, FlushTimeout = TimeSpan.Zero });
@@ -98,7 +98,7 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
     public async Task ServerNotFromCaBundle_RefusedByClientAtTls()
     {
         var id = await Server.CreateUniqueSandboxAsync("lib", "p");
-        using var files = new SandboxFiles(Server.Pki.Sandbox(id));
+        using var files = new SandboxFiles(await Server.SandboxCertificateAsync(id));
         using var otherCa = new TempDirectory("other-ca");
         var otherCaPath = otherCa.Combine("ca.crt");
         Pki.PemFiles.WriteCertificate(otherCaPath, Server.Pki.OtherCa.Certificate);

@@ -53,7 +53,7 @@ public sealed class AccessMatrixTests(ServerFixture fixture) : IClassFixture<Ser
             _ => other,
         };
 
-        var (status, response) = await GenericCall.InvokeAsync(fixture.Server.Channel(Certificate(caller, self)), method, Request(method, target));
+        var (status, response) = await GenericCall.InvokeAsync(fixture.Server.Channel(await CertificateAsync(caller, self)), method, Request(method, target));
 
         if (Allowed(caller, rule))
         {
@@ -78,15 +78,18 @@ public sealed class AccessMatrixTests(ServerFixture fixture) : IClassFixture<Ser
         Caller.SandboxSelf => rule.Sandbox == SandboxAccess.Types.Level.Self,
         Caller.Viewer => rule.Operator == OperatorAccess.Types.Level.Viewer,
         Caller.Admin => rule.Operator is OperatorAccess.Types.Level.Viewer or OperatorAccess.Types.Level.Admin,
+        // Issuing is its own role: neither implied by admin nor implying viewer.
+        Caller.Issuer => rule.Operator == OperatorAccess.Types.Level.Issuer,
         _ => false,
     };
 
-    private System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate(Caller caller, string self) => caller switch
+    private async Task<X509Certificate2> CertificateAsync(Caller caller, string self) => caller switch
     {
         Caller.Viewer => fixture.Pki.Operator(TestServer.ViewerName),
         Caller.Admin => fixture.Pki.Operator(TestServer.AdminName),
+        Caller.Issuer => fixture.Pki.Operator(TestServer.IssuerName),
         Caller.UnlistedOperator => fixture.Pki.Operator("unlisted"),
-        _ => fixture.Pki.Sandbox(self),
+        _ => await fixture.Server.SandboxCertificateAsync(self),
     };
 
     private static IMessage Request(MethodDescriptor method, string target)
@@ -110,6 +113,7 @@ public sealed class AccessMatrixTests(ServerFixture fixture) : IClassFixture<Ser
         SandboxMissing,
         Viewer,
         Admin,
+        Issuer,
         UnlistedOperator,
     }
 }

@@ -90,6 +90,7 @@ public sealed class CertificateDefectTests(ServerFixture fixture) : IClassFixtur
             DnsSans = [Victim, SpiffeIds.ForSandbox(Domain, Victim)],
             UriSans = [SpiffeIds.ForSandbox(Domain, own)],
         });
+        await Server.AllowAsync(certificate, own);
         var client = Server.Client(certificate);
 
         Assert.Equal("own-policy", (await client.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = own })).Document);

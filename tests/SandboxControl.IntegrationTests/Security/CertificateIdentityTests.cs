@@ -51,7 +51,7 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
     public async Task DeletedSandboxCertificate_UnauthenticatedOnOpenConnection()
     {
         var id = await Server.CreateUniqueSandboxAsync("ident", Policy);
-        var certificate = Server.Pki.Sandbox(id);
+        var certificate = await Server.SandboxCertificateAsync(id);
         var client = Server.Client(certificate);
         Assert.Equal(Policy, (await client.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
 
@@ -65,42 +65,30 @@ public sealed class CertificateIdentityTests(ServerFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task CertificateIssuedBeforeSandboxRecreated_Unauthenticated()
+    public async Task CertificateOfEarlierIncarnation_RecreatedAtOnce_UnauthenticatedAndNewOneWorks()
     {
         var id = "recreated-" + Guid.NewGuid().ToString("N")[..8];
-        // Issued a minute before the sandbox (re)appears, as a certificate of an earlier sandbox of this id would be.
-        var old = Leaf([Spiffe(id)], DateTimeOffset.UtcNow.AddMinutes(-1));
-        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = Policy });
+        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = "old-tenant" });
+        var old = await Server.SandboxCertificateAsync(id);
+        // Delete and create back to back (usually within one second): no refusal, no waiting, a new incarnation.
         await Server.RecreateSandboxAsync(id, Policy);
 
-        await AssertUnauthenticatedAsync(id, old, "certificate predates the sandbox");
-        var fresh = Server.Client(Server.Pki.Sandbox(id));
+        await AssertUnauthenticatedAsync(id, old, NotOnAllowList);
+        var fresh = Server.Client(await Server.SandboxCertificateAsync(id));
         Assert.Equal(Policy, (await fresh.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
     }
 
     [Fact]
-    public async Task RecreateInSameSecondAsDelete_Unavailable()
+    public async Task CertificateFromTrustedCaNeverRecorded_Unauthenticated()
     {
-        // A certificate issued to the old sandbox in the deletion's second would otherwise pass for the new one.
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var id = await Server.CreateUniqueSandboxAsync("ident", Policy);
-            var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
-            try
-            {
-                await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id });
-                Assert.NotEqual(before, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-            }
-            catch (RpcException ex)
-            {
-                Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
-                return;
-            }
-        }
+        var id = await Server.CreateUniqueSandboxAsync("ident", Policy);
+        // Chains to the configured CA and names the sandbox, made offline after the sandbox: only the allow list refuses it.
+        var offline = Server.Pki.Ca.IssueSandboxCertificate(TestPki.TrustDomain, id);
 
-        Assert.Fail("delete and create never fell in the same second");
+        await AssertUnauthenticatedAsync(id, offline, NotOnAllowList);
     }
+
+    private const string NotOnAllowList = "certificate is not on the allow list (not issued by this server, or for a deleted incarnation)";
 
     private static string Spiffe(string id) => SpiffeIds.ForSandbox(TestPki.TrustDomain, id);
 

@@ -98,6 +98,6 @@ public sealed class ReincarnationTests(ServerFixture fixture) : IClassFixture<Se
     private async Task<V1.SandboxControl.SandboxControlClient> RecreateAsync(string id)
     {
         await Server.RecreateSandboxAsync(id, "new");
-        return Server.Client(Server.Pki.Sandbox(id));
+        return Server.Client(await Server.SandboxCertificateAsync(id));
     }
 }

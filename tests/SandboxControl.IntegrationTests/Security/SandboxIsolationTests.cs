@@ -28,7 +28,7 @@ public sealed class SandboxIsolationTests(ServerFixture fixture) : IClassFixture
         var envB = new SetSandboxProviderEnvironmentRequest { SandboxId = B };
         envB.Variables["TOKEN"] = SecretOfB;
         await Server.Admin.SetSandboxProviderEnvironmentAsync(envB);
-        using var push = Server.Client(Server.Pki.Sandbox(B)).PushSandboxLogs();
+        using var push = Server.Client(await Server.SandboxCertificateAsync(B)).PushSandboxLogs();
         await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = B, Lines = { Line("log-of-b: secret-line") } });
         await push.RequestStream.CompleteAsync();
         await push;

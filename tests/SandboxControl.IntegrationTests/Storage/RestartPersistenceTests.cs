@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using SandboxControl.IntegrationTests.Infrastructure;
 using SandboxControl.V1;
@@ -14,9 +15,12 @@ public sealed class RestartPersistenceTests : IDisposable
     [Fact]
     public async Task Restart_SameSqliteFile_KeepsSandboxesPoliciesAndCredentials()
     {
+        X509Certificate2 certificate;
         await using (var first = await TestServer.StartAsync(_pki, _data.Path))
         {
             await first.CreateSandboxAsync("persisted", "policy-v1");
+            // Recorded in the store: still accepted after the restart.
+            certificate = await first.SandboxCertificateAsync("persisted");
             await first.Admin.UpdateSandboxPolicyAsync(new UpdateSandboxPolicyRequest { SandboxId = "persisted", ExpectedVersion = 1, Document = "policy-v2" });
             var env = new SetSandboxProviderEnvironmentRequest { SandboxId = "persisted" };
             env.Variables["OPENAI_API_KEY"] = Credential;
@@ -24,7 +28,7 @@ public sealed class RestartPersistenceTests : IDisposable
         }
 
         await using var second = await TestServer.StartAsync(_pki, _data.Path);
-        var sandbox = second.Client(_pki.Sandbox("persisted"));
+        var sandbox = second.Client(certificate);
 
         var policy = await sandbox.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = "persisted" });
         var history = await second.Admin.ListSandboxPoliciesAsync(new ListSandboxPoliciesRequest { SandboxId = "persisted" });
