@@ -74,7 +74,8 @@ start_target() { # name
       (cd "$WORK/build/server" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/server/SandboxControl.Server.dll" \
         --Server:ListenAddress=127.0.0.1 --Server:Port="$port" \
         --Tls:ServerCertificatePath="$CERTS/server.crt" --Tls:ServerKeyPath="$CERTS/server.key" --Tls:ClientCaPath="$CERTS/ca.crt" \
-        --Identity:TrustDomain="$TRUST_DOMAIN" --Authorization:Operators:bench=Admin \
+        --Identity:TrustDomain="$TRUST_DOMAIN" --Authorization:Operators:bench=Admin --Authorization:Operators:bench-issuer=Issuer \
+        --Issuance:CaCertificatePath="$CERTS/ca.crt" --Issuance:CaKeyPath="$CERTS/ca.key" \
         --Storage:SqlitePath="$WORK/data/sandboxcontrol.db" --Secrets:KeyPath="$WORK/secrets.key" \
         --Audit:Path="$WORK/data/audit.log" --RateLimit:Enabled=false) >"$WORK/full.log" 2>&1 &
       ;;
@@ -96,7 +97,10 @@ start_target() { # name
 run_load() { # target scenario extra-args...
   local target="$1" scenario="$2"; shift 2
   log "round $round: scenario $scenario against $target (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  "${BENCH[@]}" run --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" --ca-key "$CERTS/ca.key" \
+  # The full server accepts only sandbox certificates it issued and recorded (its allow list): it issues them.
+  local issue=(--ca-key "$CERTS/ca.key")
+  [[ "$target" == full ]] && issue=(--issuer-cert "$CERTS/issuer.crt" --issuer-key "$CERTS/issuer.key")
+  "${BENCH[@]}" run --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" "${issue[@]}" \
     --trust-domain "$TRUST_DOMAIN" --server-pid "${PID[$target]}" --label "$scenario/$target" \
     --json "$RESULTS/$scenario-$target-r$round.json" "$@" | sed 's/^/    /' >&2 || { log "scenario $scenario against $target failed"; FAILED=1; }
 }

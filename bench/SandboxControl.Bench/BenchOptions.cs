@@ -53,6 +53,11 @@ internal sealed class BenchOptions
 
     public string? OperatorKeyPath { get; private set; }
 
+    /// <summary>An ISSUER operator: when given, run has the server issue (and record) every sandbox certificate.</summary>
+    public string? IssuerCertificatePath { get; private set; }
+
+    public string? IssuerKeyPath { get; private set; }
+
     public string TrustDomain { get; private set; } = "bench.test";
 
     public string SandboxPrefix { get; private set; } = "sb-";
@@ -120,6 +125,8 @@ internal sealed class BenchOptions
             case "--ca-key": CaKeyPath = value; break;
             case "--operator-cert": OperatorCertificatePath = value; break;
             case "--operator-key": OperatorKeyPath = value; break;
+            case "--issuer-cert": IssuerCertificatePath = value; break;
+            case "--issuer-key": IssuerKeyPath = value; break;
             case "--trust-domain": TrustDomain = value; break;
             case "--sandbox-prefix": SandboxPrefix = value; break;
             case "--out": OutputDirectory = value; break;
@@ -164,14 +171,17 @@ internal sealed class BenchOptions
 
     public const string Usage = """
         sandboxcontrol-bench certs --out DIR [--trust-domain D]
-            Writes ca.crt/ca.key, server.crt/server.key (127.0.0.1, localhost), operator.crt/operator.key (operator 'bench').
+            Writes ca.crt/ca.key, server.crt/server.key (127.0.0.1, localhost), operator.crt/operator.key (operator 'bench',
+            for the ADMIN role) and issuer.crt/issuer.key (operator 'bench-issuer', for the ISSUER role).
         sandboxcontrol-bench seed --target URL --ca-cert F --operator-cert F --operator-key F --count N [--sandbox-prefix P] [--policy-bytes B]
             Creates sandboxes P00000..P(N-1) with a policy through CreateSandbox (needs an ADMIN operator).
-        sandboxcontrol-bench run --target URL --ca-cert F --ca-key F [options]
+        sandboxcontrol-bench run --target URL --ca-cert F (--ca-key F | --issuer-cert F --issuer-key F) [options]
             --connections N  --concurrency-per-connection N  --duration S | --calls N  --warmup S
             --rpc get-policy|push-logs|mixed  --new-connection-per-call  --sandboxes N  --rate CALLS_PER_S
             --lines-per-message N  --messages-per-stream N  --server-pid PID  --json FILE  --label TEXT
-            Every connection presents its own sandbox certificate (issued up front from the CA).
+            Every connection presents its own sandbox certificate, issued up front: by the server through
+            IssueSandboxCertificate with --issuer-cert/--issuer-key (the full server accepts only the certificates
+            it recorded), else offline from the CA (--ca-key; for the ceiling and peer servers).
             The run stops after --duration (or --calls, bounded by --duration as well).
         """;
 }

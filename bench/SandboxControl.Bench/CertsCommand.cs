@@ -3,7 +3,7 @@ using SandboxControl.Pki;
 
 namespace SandboxControl.Bench;
 
-/// <summary>Writes a throw-away PKI for a benchmark run: CA, loopback server certificate, ADMIN operator certificate.</summary>
+/// <summary>Writes a throw-away PKI for a benchmark run: CA, loopback server certificate, ADMIN and ISSUER operator certificates.</summary>
 internal static class CertsCommand
 {
     public static int Run(BenchOptions options)
@@ -18,7 +18,10 @@ internal static class CertsCommand
         using var admin = ca.IssueOperatorCertificate(options.TrustDomain, "bench", TimeSpan.FromDays(2));
         PemFiles.WriteCertificate(Path("operator.crt"), admin);
         PemFiles.WritePrivateKey(Path("operator.key"), admin);
-        Console.WriteLine($"certificates written to {options.OutputDirectory} (trust domain {options.TrustDomain}, operator 'bench')");
+        using var issuer = ca.IssueOperatorCertificate(options.TrustDomain, "bench-issuer", TimeSpan.FromDays(2));
+        PemFiles.WriteCertificate(Path("issuer.crt"), issuer);
+        PemFiles.WritePrivateKey(Path("issuer.key"), issuer);
+        Console.WriteLine($"certificates written to {options.OutputDirectory} (trust domain {options.TrustDomain}, operators 'bench' and 'bench-issuer')");
         return 0;
     }
 }

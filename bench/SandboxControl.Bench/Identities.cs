@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SandboxControl.Pki;
+using SandboxControl.V1;
 
 namespace SandboxControl.Bench;
 
@@ -31,6 +33,29 @@ internal sealed class Identities
             ids[index] = SandboxId(options.SandboxPrefix, index);
             var certificate = ca.IssueSandboxCertificate(options.TrustDomain, ids[index], TimeSpan.FromHours(6));
             contexts[index] = ChannelFactory.Context(certificate);
+        });
+        return new Identities(ids, contexts);
+    }
+
+    /// <summary>
+    /// Through the server, as production gets them: a key made here, a CSR, IssueSandboxCertificate by an ISSUER
+    /// operator. The full server accepts only certificates it recorded, so this is how its benchmark must get them.
+    /// </summary>
+    public static async Task<Identities> IssueThroughServerAsync(ChannelFactory factory, X509Certificate2 issuer, BenchOptions options)
+    {
+        var ids = new string[options.Sandboxes];
+        var contexts = new SslStreamCertificateContext[options.Sandboxes];
+        using var channel = factory.Create(ChannelFactory.Context(issuer));
+        var client = new V1.SandboxControl.SandboxControlClient(channel);
+        await Parallel.ForAsync(0, options.Sandboxes, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (index, cancellationToken) =>
+        {
+            ids[index] = SandboxId(options.SandboxPrefix, index);
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var csr = new CertificateRequest("CN=" + ids[index], key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+            var response = await client.IssueSandboxCertificateAsync(
+                new IssueSandboxCertificateRequest { SandboxId = ids[index], CsrPem = csr }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
+            using var issued = X509Certificate2.CreateFromPem(response.CertificatePem);
+            contexts[index] = ChannelFactory.Context(issued.CopyWithPrivateKey(key));
         });
         return new Identities(ids, contexts);
     }

@@ -20,16 +20,26 @@ switch (options.Command)
     case "seed":
         return await SeedCommand.RunAsync(options);
     case "run":
-        if (options.CaCertificatePath is null || options.CaKeyPath is null)
+        if (options.CaCertificatePath is null || (options.CaKeyPath is null && (options.IssuerCertificatePath is null || options.IssuerKeyPath is null)))
         {
-            Console.Error.WriteLine("run needs --ca-cert and --ca-key (sandbox certificates are issued from that CA)");
+            Console.Error.WriteLine("run needs --ca-cert and either --issuer-cert/--issuer-key (the server issues) or --ca-key (issued offline)");
             return 2;
         }
 
-        using (var ca = CertificateAuthority.Load(options.CaCertificatePath, options.CaKeyPath))
         {
-            var identities = Identities.Issue(ca, options);
             var factory = new ChannelFactory(options.Target, Identities.LoadCas(options.CaCertificatePath));
+            Identities identities;
+            if (options.IssuerCertificatePath is not null && options.IssuerKeyPath is not null)
+            {
+                using var issuer = PemFiles.LoadCertificateWithKey(options.IssuerCertificatePath, options.IssuerKeyPath);
+                identities = await Identities.IssueThroughServerAsync(factory, issuer, options);
+            }
+            else
+            {
+                using var ca = CertificateAuthority.Load(options.CaCertificatePath, options.CaKeyPath!);
+                identities = Identities.Issue(ca, options);
+            }
+
             var result = await new LoadRunner(options, identities, factory).RunAsync();
             Console.Write(ReportWriter.Table(result));
             if (options.JsonPath is { } path)
