@@ -77,11 +77,11 @@ internal static class SandboxControlServiceCollectionExtensions
             // No catch-all endpoint for unknown services: only services with access rules are routed.
             options.IgnoreUnknownServices = true;
         });
-        GuardRequestParsing(services);
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddOptions<GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
+        GuardRequestParsing(services);
         return services;
     }
 
@@ -90,12 +90,13 @@ internal static class SandboxControlServiceCollectionExtensions
     private static void GuardRequestParsing(IServiceCollection services)
     {
         var discovery = services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>)).ToList();
-        if (discovery.Count != 1)
+        var binder = discovery.Where(d => d.ImplementationType?.Name.StartsWith("BinderServiceMethodProvider", StringComparison.Ordinal) == true).ToList();
+        if (binder.Count != 1)
         {
-            throw new InvalidOperationException($"expected grpc-dotnet's one default method discovery, found {discovery.Count}");
+            throw new InvalidOperationException("grpc-dotnet's default method discovery not found: found " + string.Join(", ", discovery.Select(d => d.ImplementationType?.Name)));
         }
 
-        services.Remove(discovery[0]);
+        services.Remove(binder[0]);
         services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedServiceMethodProvider<>));
     }
 
