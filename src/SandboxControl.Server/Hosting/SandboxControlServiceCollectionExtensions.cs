@@ -59,6 +59,7 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<DecisionRecorder>();
         services.AddSingleton<StreamLimiter>();
+        services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();
         services.AddSingleton<IAuditSink, FileAuditSink>();
 
