@@ -173,5 +173,9 @@ internal sealed class BenchOptions
             --lines-per-message N  --messages-per-stream N  --server-pid PID  --json FILE  --label TEXT
             Every connection presents its own sandbox certificate (issued up front from the CA).
             The run stops after --duration (or --calls, bounded by --duration as well).
+        sandboxcontrol-bench fairness --target URL --ca-cert F --ca-key F --operator-cert F --operator-key F [options]
+            Scenario (e): --sandboxes N victims reporting policy status and the operator updating a policy, measured
+            for --duration alone and then while one sandbox floods PushSandboxLogs on --connections streams
+            (--messages-per-stream x --lines-per-message); prints both p50/p99 and the flooder's accepted lines/s.
         """;
 }

@@ -27,9 +27,15 @@ public sealed class ConnectionLimitTests : IAsyncLifetime, IDisposable
         // Each channel has its own HTTP handler, so its own connection.
         var first = _server.Channel(certificate);
         var second = _server.Channel(certificate);
+        var held = new List<AsyncServerStreamingCall<LogLine>>();
+        await StreamCapTests.PushBigLinesAsync(GrpcClients.Client(first), id, 1);
         foreach (var channel in new[] { first, second })
         {
             Assert.Equal("p", (await GrpcClients.Client(channel).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
+            // An open follow stream keeps the connection from idling out under the short IdleTimeout.
+            var follow = GrpcClients.Client(channel).GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id, Follow = true });
+            Assert.True(await follow.ResponseStream.MoveNext());
+            held.Add(follow);
         }
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => _server.Client(certificate).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id }).ResponseAsync);
@@ -38,6 +44,7 @@ public sealed class ConnectionLimitTests : IAsyncLifetime, IDisposable
         Assert.Equal("p", (await GrpcClients.Client(first).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
         Assert.Equal("q", (await _server.Client(_pki.Sandbox(other)).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = other })).Document);
         Assert.Contains(_server.Logs.Lines, line => line.Contains("Connection of sandbox/" + id + " closed", StringComparison.Ordinal));
+        held.ForEach(call => call.Dispose());
     }
 
     [Fact]
