@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -19,6 +20,9 @@ internal static partial class FairnessCommand
 {
     private const string Flooder = "fair-flood";
     private const string OperatorSandbox = "fair-op";
+
+    // NaN stands for "no call completed" in a phase; camelCase like the run command's JSON.
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
@@ -66,7 +70,7 @@ internal static partial class FairnessCommand
             Console.WriteLine($"e: flooder: {flooded.FloodLinesPerSecond:F0} accepted lines/s on {options.Connections} streams, {flooded.FloodRefusedStreams} streams ended ResourceExhausted");
             if (options.JsonPath is { } path)
             {
-                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report));
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, JsonOptions));
             }
 
             return alone.Report.Calls > 0 && flooded.Report.Calls > 0 ? 0 : 1;
