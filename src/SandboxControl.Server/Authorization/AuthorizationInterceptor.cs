@@ -127,11 +127,11 @@ internal sealed class AuthorizationInterceptor(
         var lines = MessageCost.LogLines(message);
         if (!rateLimiter.TryAcquire(caller) || !rateLimiter.TryAcquireLogLines(caller, Math.Max(1, lines)))
         {
-            Enforce(
-                AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller; " + call.AdmittedLines + " lines of this stream's earlier messages were stored"),
-                caller,
-                access.RpcName,
-                target);
+            // The audit reason stays a fixed string (it is also a metric tag); the caller learns what was kept.
+            recorder.Record(caller, access.RpcName, target, AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller (stream message)"));
+            throw new RpcException(new Status(
+                StatusCode.ResourceExhausted,
+                $"rate limit exceeded for this caller; {call.AdmittedLines} lines of this stream's earlier messages were stored"));
         }
 
         call.AdmittedLines += lines;
