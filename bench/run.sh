@@ -10,7 +10,7 @@ DURATION="${BENCH_DURATION:-10}"          # measured seconds per scenario and ta
 WARMUP="${BENCH_WARMUP:-2}"               # unmeasured seconds before each measurement
 SCENARIOS="${BENCH_SCENARIOS:-a b c d}"   # subset, e.g. "a"
 ROUNDS="${BENCH_ROUNDS:-1}"               # targets alternate within each round; the table shows the median round
-TARGETS="${BENCH_TARGETS:-full ceiling grpc-js}"
+TARGETS="${BENCH_TARGETS-full ceiling grpc-js}"   # may be empty (BENCH_TARGETS= with BENCH_SCENARIOS=e)
 STORE_SANDBOXES="${BENCH_STORE_SANDBOXES:-10000}"   # sandboxes seeded into the full server's store
 A_CONNECTIONS="${BENCH_A_CONNECTIONS:-64}"
 A_CONCURRENCY="${BENCH_A_CONCURRENCY:-4}"
@@ -123,7 +123,7 @@ for scenario in $SCENARIOS; do
     log "round $round: scenario e against full-defaults (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     "${BENCH[@]}" fairness --target "https://127.0.0.1:${PORT[full-defaults]}" --ca-cert "$CERTS/ca.crt" --ca-key "$CERTS/ca.key" \
       --operator-cert "$CERTS/operator.crt" --operator-key "$CERTS/operator.key" --trust-domain "$TRUST_DOMAIN" \
-      --connections "$E_STREAMS" --sandboxes "$E_VICTIMS" --lines-per-message "$E_LINES" --messages-per-stream 100 \
+      --connections "$E_STREAMS" --sandboxes "$E_VICTIMS" --lines-per-message "$E_LINES" --messages-per-stream 10 \
       --duration "$DURATION" --warmup "$WARMUP" --label e/full-defaults --json "$RESULTS/e-full-defaults-r$round.json" \
       | sed 's/^/    /' >&2 || { log "scenario e failed"; FAILED=1; }
     continue

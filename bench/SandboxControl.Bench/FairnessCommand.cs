@@ -88,6 +88,7 @@ internal static partial class FairnessCommand
     {
         using var stop = new CancellationTokenSource();
         long floodLines = 0, refusedStreams = 0;
+        var floodClock = Stopwatch.StartNew();
         var floods = (flooders ?? []).Select(channel => Task.Run(async () =>
         {
             var client = new ControlClient(channel);
@@ -108,7 +109,6 @@ internal static partial class FairnessCommand
         var updateLatencies = new List<double>();
         long reportErrors = 0, updateErrors = 0;
         var clock = Stopwatch.StartNew();
-        Interlocked.Exchange(ref floodLines, 0);
         var reporters = victims.Select((id, index) => Task.Run(async () =>
         {
             var client = new ControlClient(victimChannels[index]);
@@ -150,11 +150,12 @@ internal static partial class FairnessCommand
             }
         });
         await Task.WhenAll(reporters.Append(updater));
-        var elapsed = clock.Elapsed.TotalSeconds;
-        var lines = Interlocked.Read(ref floodLines);
         await stop.CancelAsync();
         await Task.WhenAll(floods);
-        return new Phase(Summary.Of(reportLatencies, reportErrors), Summary.Of(updateLatencies, updateErrors), lines / elapsed, refusedStreams);
+        // Lines are known when a stream ends (its response or its ResourceExhausted message): the rate is
+        // taken over the flood's whole life, warm-up and last streams included.
+        var floodSeconds = floodClock.Elapsed.TotalSeconds;
+        return new Phase(Summary.Of(reportLatencies, reportErrors), Summary.Of(updateLatencies, updateErrors), Interlocked.Read(ref floodLines) / floodSeconds, refusedStreams);
     }
 
     // One stream of up to `messages` messages; a ResourceExhausted end reports how many lines were stored.
