@@ -10,7 +10,7 @@ DURATION="${BENCH_DURATION:-10}"          # measured seconds per scenario and ta
 WARMUP="${BENCH_WARMUP:-2}"               # unmeasured seconds before each measurement
 SCENARIOS="${BENCH_SCENARIOS:-a b c d}"   # subset, e.g. "a"
 ROUNDS="${BENCH_ROUNDS:-1}"               # targets alternate within each round; the table shows the median round
-TARGETS="${BENCH_TARGETS:-full ceiling grpc-js}"
+TARGETS="${BENCH_TARGETS-full ceiling grpc-js}"   # may be empty (BENCH_TARGETS= with BENCH_SCENARIOS=e)
 STORE_SANDBOXES="${BENCH_STORE_SANDBOXES:-10000}"   # sandboxes seeded into the full server's store
 A_CONNECTIONS="${BENCH_A_CONNECTIONS:-64}"
 A_CONCURRENCY="${BENCH_A_CONCURRENCY:-4}"
@@ -22,6 +22,9 @@ D_CONNECTIONS="${BENCH_D_CONNECTIONS:-16}"
 D_LINES="${BENCH_D_LINES_PER_MESSAGE:-100}"
 D_MESSAGES="${BENCH_D_MESSAGES_PER_STREAM:-10}"
 POLICY_BYTES="${BENCH_POLICY_BYTES:-512}"
+E_STREAMS="${BENCH_E_STREAMS:-16}"        # flooding PushSandboxLogs streams of one sandbox
+E_VICTIMS="${BENCH_E_VICTIMS:-8}"         # other sandboxes reporting policy status meanwhile
+E_LINES="${BENCH_E_LINES_PER_MESSAGE:-10}"
 SERVER_GC="${BENCH_SERVER_GC:-1}"         # DOTNET_gcServer for full and ceiling (1 = the Web SDK default)
 TRUST_DOMAIN="bench.test"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sandboxcontrol-bench.XXXXXX")"
@@ -67,8 +70,11 @@ declare -A PORT PID
 start_target() { # name
   local name="$1" port; port="$(free_port)"
   case "$name" in
-    full)
-      mkdir -p "$WORK/data"
+    full|full-defaults)
+      # full-defaults (scenario e) keeps the default rate limits: fairness is measured as shipped.
+      local limits=(--RateLimit:Enabled=false)
+      [[ "$name" == full-defaults ]] && limits=()
+      mkdir -p "$WORK/data-$name"
       # Started from its own directory: the content root is the working directory, and without the
       # shipped appsettings.json the server logs four Information lines per request.
       (cd "$WORK/build/server" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/server/SandboxControl.Server.dll" \
@@ -76,8 +82,8 @@ start_target() { # name
         --Tls:ServerCertificatePath="$CERTS/server.crt" --Tls:ServerKeyPath="$CERTS/server.key" --Tls:ClientCaPath="$CERTS/ca.crt" \
         --Identity:TrustDomain="$TRUST_DOMAIN" --Authorization:Operators:bench=Admin --Authorization:Operators:bench-issuer=Issuer \
         --Issuance:CaCertificatePath="$CERTS/ca.crt" --Issuance:CaKeyPath="$CERTS/ca.key" \
-        --Storage:SqlitePath="$WORK/data/sandboxcontrol.db" --Secrets:KeyPath="$WORK/secrets.key" \
-        --Audit:Path="$WORK/data/audit.log" --RateLimit:Enabled=false) >"$WORK/full.log" 2>&1 &
+        --Storage:SqlitePath="$WORK/data-$name/sandboxcontrol.db" --Secrets:KeyPath="$WORK/secrets.key" \
+        --Audit:Path="$WORK/data-$name/audit.log" "${limits[@]}") >"$WORK/$name.log" 2>&1 &
       ;;
     ceiling)
       DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/ceiling/sandboxcontrol-ceiling.dll" --Ceiling:Port="$port" \
@@ -106,6 +112,7 @@ run_load() { # target scenario extra-args...
 }
 
 for target in $TARGETS; do start_target "$target"; done
+[[ " $SCENARIOS " == *" e "* ]] && start_target full-defaults
 if [[ " $TARGETS " == *" full "* ]]; then
   log "seeding $STORE_SANDBOXES sandboxes into full"
   "${BENCH[@]}" seed --target "https://127.0.0.1:${PORT[full]}" --ca-cert "$CERTS/ca.crt" \
@@ -115,6 +122,16 @@ fi
 
 for round in $(seq 1 "$ROUNDS"); do
 for scenario in $SCENARIOS; do
+  if [[ "$scenario" == e ]]; then
+    # Victims alone, then with the flood, in one run against the server with default limits.
+    log "round $round: scenario e against full-defaults (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    "${BENCH[@]}" fairness --target "https://127.0.0.1:${PORT[full-defaults]}" --ca-cert "$CERTS/ca.crt" --ca-key "$CERTS/ca.key" \
+      --operator-cert "$CERTS/operator.crt" --operator-key "$CERTS/operator.key" --trust-domain "$TRUST_DOMAIN" \
+      --connections "$E_STREAMS" --sandboxes "$E_VICTIMS" --lines-per-message "$E_LINES" --messages-per-stream 10 \
+      --duration "$DURATION" --warmup "$WARMUP" --label e/full-defaults --json "$RESULTS/e-full-defaults-r$round.json" \
+      | sed 's/^/    /' >&2 || { log "scenario e failed"; FAILED=1; }
+    continue
+  fi
   for target in $TARGETS; do
     case "$scenario" in
       a) run_load "$target" a --rpc get-policy --connections "$A_CONNECTIONS" --concurrency-per-connection "$A_CONCURRENCY" \

@@ -42,3 +42,15 @@ row "(d) PushSandboxLogs lines/s" d .linesPerSecond "%.0f"
 row "(d) p99 ms per stream" d .latencyMs.p99 "%.2f"
 row "(d) server CPU us/stream" d .serverCpuMicrosecondsPerCall "%.0f"
 for scenario in a b c d; do errors "$scenario"; done
+if compgen -G "$RESULTS/e-full-defaults-r*.json" >/dev/null; then
+  e() { fmt "$(value e full-defaults "$1")" "$2"; }
+  echo
+  echo "(e) one sandbox floods PushSandboxLogs on $(e .floodStreams %.0f) streams; full with default limits; victims alone -> during the flood:"
+  printf '| %-44s | %10s | %10s |\n' "figure" "alone" "flooded"
+  printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "------------" "------------"
+  printf '| %-44s | %10s | %10s |\n' "ReportPolicyStatus (other sandboxes) p50 ms" "$(e .alone.report.p50 %.1f)" "$(e .flooded.report.p50 %.1f)"
+  printf '| %-44s | %10s | %10s |\n' "ReportPolicyStatus (other sandboxes) p99 ms" "$(e .alone.report.p99 %.1f)" "$(e .flooded.report.p99 %.1f)"
+  printf '| %-44s | %10s | %10s |\n' "UpdateSandboxPolicy (ADMIN) p50 ms" "$(e .alone.update.p50 %.1f)" "$(e .flooded.update.p50 %.1f)"
+  printf '| %-44s | %10s | %10s |\n' "UpdateSandboxPolicy (ADMIN) p99 ms" "$(e .alone.update.p99 %.1f)" "$(e .flooded.update.p99 %.1f)"
+  printf '| %-44s | %10s | %10s |\n' "flooder accepted lines/s" "-" "$(e .flooded.floodLinesPerSecond %.0f)"
+fi

@@ -183,5 +183,9 @@ internal sealed class BenchOptions
             IssueSandboxCertificate with --issuer-cert/--issuer-key (the full server accepts only the certificates
             it recorded), else offline from the CA (--ca-key; for the ceiling and peer servers).
             The run stops after --duration (or --calls, bounded by --duration as well).
+        sandboxcontrol-bench fairness --target URL --ca-cert F --ca-key F --operator-cert F --operator-key F [options]
+            Scenario (e): --sandboxes N victims reporting policy status and the operator updating a policy, measured
+            for --duration alone and then while one sandbox floods PushSandboxLogs on --connections streams
+            (--messages-per-stream x --lines-per-message); prints both p50/p99 and the flooder's accepted lines/s.
         """;
 }

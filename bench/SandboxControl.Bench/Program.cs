@@ -19,6 +19,8 @@ switch (options.Command)
         return CertsCommand.Run(options);
     case "seed":
         return await SeedCommand.RunAsync(options);
+    case "fairness":
+        return await FairnessCommand.RunAsync(options);
     case "run":
         if (options.CaCertificatePath is null || (options.CaKeyPath is null && (options.IssuerCertificatePath is null || options.IssuerKeyPath is null)))
         {

@@ -1,30 +1,30 @@
 using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Identity;
-using SandboxControl.Server.Metrics;
+using SandboxControl.Server.Services;
 
 namespace SandboxControl.Server.Authorization;
 
 /// <summary>
-/// Authenticates and authorizes every call before any handler runs: all four handler kinds are
-/// overridden, because the base Interceptor lets anything not overridden straight through.
+/// Completes the decision <see cref="CallGateMiddleware"/> made before the body was parsed: the
+/// body-dependent sandbox_id check, per message for client streams (each message also charged to the
+/// caller's budget), and periodic re-checks and write timeouts for server streams. All four handler
+/// kinds are overridden, because the base Interceptor lets anything not overridden straight through.
 /// Every decision, allow or deny, is audited; if the audit cannot be written the call is refused.
 /// </summary>
 internal sealed class AuthorizationInterceptor(
-    AccessRuleTable rules,
     CallerAuthenticator authenticator,
-    AccessPolicy policy,
     CallerRateLimiter rateLimiter,
-    IAuditSink audit,
-    ControlPlaneMetrics metrics,
+    DecisionRecorder recorder,
+    IOptions<LimitsOptions> limits,
     TimeProvider time,
     ILogger<AuthorizationInterceptor> logger) : Interceptor
 {
-    // Same text for every authentication failure: the reason goes to the audit log only, so an old
-    // certificate cannot learn whether its sandbox id was deleted or reused.
-    private const string NotAccepted = "client certificate not accepted";
+    private readonly TimeSpan _writeTimeout = limits.Value.StreamWriteTimeout;
+    private readonly TimeSpan _recheckInterval = limits.Value.StreamRecheckInterval;
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -33,11 +33,11 @@ internal sealed class AuthorizationInterceptor(
         return continuation(request, context);
     }
 
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        AuthorizeSingle(request, context);
-        return continuation(request, responseStream, context);
+        var call = AuthorizeSingle(request, context);
+        await RunServerStreamAsync(call, context, responseStream, (writer, guarded) => continuation(request, writer, guarded)).ConfigureAwait(false);
     }
 
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
@@ -47,34 +47,61 @@ internal sealed class AuthorizationInterceptor(
         return continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(stream, message)), context);
     }
 
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var stream = AuthorizeStream(context);
-        return continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(stream, message)), responseStream, context);
+        var reader = new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(stream, message));
+        await RunServerStreamAsync(stream, context, responseStream, (writer, guarded) => continuation(reader, writer, guarded)).ConfigureAwait(false);
     }
 
-    private void AuthorizeSingle(object request, ServerCallContext context)
+    private async Task RunServerStreamAsync<TResponse>(
+        AuthorizedCall call, ServerCallContext context, IServerStreamWriter<TResponse> responseStream, Func<IServerStreamWriter<TResponse>, ServerCallContext, Task> handler)
     {
-        var call = AuthorizeMethod(context, access => access.ReadTarget(request));
-        var target = call.Access.ReadTarget(request);
-        var decision = call.Access.HasTarget ? AccessPolicy.DecideTarget(call.Caller, target) : call.Granted;
+        using var recheck = new StreamRecheck(time, _recheckInterval, () => StillValid(call), context.CancellationToken);
+        var writer = new TimedStreamWriter<TResponse>(responseStream, _writeTimeout, () =>
+        {
+            Log.StreamWriteTimedOut(logger, call.Gate.Access.RpcName, call.Gate.Caller.ToString(), _writeTimeout);
+            call.HttpContext.Abort();
+        });
+        try
+        {
+            await handler(writer, new DelegatingCallContext(context, call.HttpContext, recheck.Token)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (recheck.Failed && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            // Reported below as what it is: the caller is no longer accepted.
+        }
+
+        if (recheck.Failed)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
+        }
+    }
+
+    private AuthorizedCall AuthorizeSingle(object request, ServerCallContext context)
+    {
+        var call = Consume(context);
+        var access = call.Gate.Access;
+        var target = access.ReadTarget(request);
+        var decision = access.HasTarget ? AccessPolicy.DecideTarget(call.Gate.Caller, target) : call.Gate.Granted;
         // An allow is recorded with the reason the method was granted (role or self access).
-        Enforce(decision.Allowed ? call.Granted : decision, call.Caller, call.Access.RpcName, target);
+        Enforce(decision.Allowed ? call.Gate.Granted : decision, call.Gate.Caller, access.RpcName, target);
         if (logger.IsEnabled(LogLevel.Debug))
         {
             var body = SecretRedactor.Format((Google.Protobuf.IMessage)request);
-            Log.Request(logger, call.Access.RpcName, body);
+            Log.Request(logger, access.RpcName, body);
         }
 
         Attach(context, call);
+        return call;
     }
 
     private AuthorizedCall AuthorizeStream(ServerCallContext context)
     {
-        var call = AuthorizeMethod(context, _ => null);
+        var call = Consume(context);
         // Targets are checked per message; this records that the stream itself was opened.
-        Record(call.Caller, call.Access.RpcName, null, AccessDecision.Allow(call.Granted.Reason + "; targets checked per message"));
+        recorder.Record(call.Gate.Caller, call.Gate.Access.RpcName, null, AccessDecision.Allow(call.Gate.Granted.Reason + "; targets checked per message"));
         Attach(context, call);
         return call;
     }
@@ -83,34 +110,65 @@ internal sealed class AuthorizationInterceptor(
     {
         // The connection, certificate and sandbox may all have changed since the stream opened.
         Revalidate(call);
-        if (!call.Access.HasTarget)
+        var caller = call.Gate.Caller;
+        var access = call.Gate.Access;
+        var target = access.ReadTarget(message);
+        if (access.HasTarget)
         {
-            return;
+            var decision = AccessPolicy.DecideTarget(caller, target);
+            // Allowed stream messages are not audited one by one: a log stream would flood the audit trail.
+            if (!decision.Allowed)
+            {
+                Enforce(decision, caller, access.RpcName, target);
+            }
         }
 
-        var target = call.Access.ReadTarget(message);
-        var decision = AccessPolicy.DecideTarget(call.Caller, target);
-        // Allowed stream messages are not audited one by one: a log stream would flood the audit trail.
-        if (!decision.Allowed)
+        // Each message is work: it is charged like a call, and its log lines against the line budget.
+        var lines = MessageCost.LogLines(message);
+        if (!rateLimiter.TryAcquire(caller) || !rateLimiter.TryAcquireLogLines(caller, Math.Max(1, lines)))
         {
-            Enforce(decision, call.Caller, call.Access.RpcName, target);
+            // The audit reason stays a fixed string (it is also a metric tag); the caller learns what was kept.
+            recorder.Record(caller, access.RpcName, target, AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller (stream message)"));
+            throw new RpcException(new Status(
+                StatusCode.ResourceExhausted,
+                $"rate limit exceeded for this caller; {call.AdmittedLines} lines of this stream's earlier messages were stored"));
         }
+
+        call.AdmittedLines += lines;
     }
 
     private void Revalidate(AuthorizedCall call)
     {
-        var now = authenticator.Revalidate(call.HttpContext, call.Authentication);
-        if (now.Caller is null)
+        if (!StillValid(call))
         {
-            Record(null, call.Access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, now.FailureReason!), now.SerialNumber);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
         }
+    }
+
+    private bool StillValid(AuthorizedCall call)
+    {
+        var now = authenticator.Revalidate(call.HttpContext, call.Gate.Authentication);
+        if (now.Caller is not null)
+        {
+            return true;
+        }
+
+        try
+        {
+            recorder.Record(null, call.Gate.Access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, now.FailureReason!), now.SerialNumber);
+        }
+        catch (RpcException)
+        {
+            // Refused either way; the audit failure was logged by the sink.
+        }
+
+        return false;
     }
 
     private void Attach(ServerCallContext context, AuthorizedCall call)
     {
-        context.UserState[CallerContext.Key] = call.Caller;
-        if (call.Authentication.Incarnation is { } incarnation)
+        context.UserState[CallerContext.Key] = call.Gate.Caller;
+        if (call.Gate.Authentication.Incarnation is { } incarnation)
         {
             context.UserState[CallerContext.IncarnationKey] = incarnation;
         }
@@ -118,42 +176,22 @@ internal sealed class AuthorizationInterceptor(
         context.UserState[CallerContext.RevalidateKey] = () => Revalidate(call);
     }
 
-    private AuthorizedCall AuthorizeMethod(ServerCallContext context, Func<MethodAccess, string?> target)
+    private AuthorizedCall Consume(ServerCallContext context)
     {
-        var access = rules.Find(context.Method);
-        if (access is null)
-        {
-            // Unreachable after the startup check; fail closed all the same.
-            Record(null, context.Method, null, AccessDecision.Deny(StatusCode.PermissionDenied, "no access rule"));
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "no access rule for this RPC"));
-        }
-
         var httpContext = context.GetHttpContext();
-        var authentication = authenticator.Authenticate(httpContext);
-        if (authentication.Caller is not { } caller)
+        if (httpContext.Features.Get<GatedCall>() is not { } gate)
         {
-            var denied = AccessDecision.Deny(StatusCode.Unauthenticated, authentication.FailureReason!);
-            Record(null, access.RpcName, target(access), denied, authentication.SerialNumber);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
+            // Unreachable while the gate middleware is in the pipeline; fail closed all the same.
+            recorder.Record(null, context.Method, null, AccessDecision.Deny(StatusCode.Unauthenticated, "call did not pass the authentication gate"));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
         }
 
-        if (!rateLimiter.TryAcquire(caller))
-        {
-            Enforce(AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller"), caller, access.RpcName, target(access));
-        }
-
-        var decision = policy.DecideMethod(caller, access);
-        if (!decision.Allowed)
-        {
-            Enforce(decision, caller, access.RpcName, target(access));
-        }
-
-        return new AuthorizedCall(access, caller, decision, authentication, httpContext);
+        return new AuthorizedCall(gate, httpContext);
     }
 
     private void Enforce(AccessDecision decision, CallerIdentity caller, string rpc, string? target)
     {
-        Record(caller, rpc, target, decision);
+        recorder.Record(caller, rpc, target, decision);
         if (!decision.Allowed)
         {
             Throw(decision);
@@ -163,22 +201,13 @@ internal sealed class AuthorizationInterceptor(
     [DoesNotReturn]
     private static void Throw(AccessDecision decision) => throw new RpcException(new Status(decision.Code, decision.Reason));
 
-    private void Record(CallerIdentity? caller, string rpc, string? target, AccessDecision decision, string? serial = null)
+    private sealed class AuthorizedCall(GatedCall gate, HttpContext httpContext)
     {
-        var auditEvent = new AuditEvent(
-            time.GetUtcNow(),
-            caller?.ToString() ?? "unauthenticated",
-            caller?.SerialNumber ?? serial,
-            rpc,
-            target,
-            decision.Allowed,
-            decision.Code.ToString(),
-            decision.Reason);
-        metrics.Decision(rpc, auditEvent.Status, decision.Reason);
-        // Fail closed: a decision that cannot be recorded is not carried out.
-        audit.WriteOrRefuse(auditEvent, logger);
-    }
+        public GatedCall Gate { get; } = gate;
 
-    private sealed record AuthorizedCall(
-        MethodAccess Access, CallerIdentity Caller, AccessDecision Granted, AuthenticationResult Authentication, HttpContext HttpContext);
+        public HttpContext HttpContext { get; } = httpContext;
+
+        /// <summary>Log lines of this client stream's messages handed to the handler (and so stored).</summary>
+        public long AdmittedLines { get; set; }
+    }
 }

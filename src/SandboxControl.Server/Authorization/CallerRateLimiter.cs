@@ -12,6 +12,8 @@ namespace SandboxControl.Server.Authorization;
 internal sealed class CallerRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string>? _limiter;
+    private readonly PartitionedRateLimiter<string>? _logLines;
+    private readonly int _logLinesBurst;
 
     public CallerRateLimiter(IOptions<RateLimitOptions> options)
     {
@@ -21,19 +23,35 @@ internal sealed class CallerRateLimiter : IDisposable
             return;
         }
 
-        // Refilled ten times a second so a caller at its sustained rate never sees a stall.
-        var perTick = Math.Max(1, value.PermitsPerSecond / 10);
-        _limiter = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetTokenBucketLimiter(
+        _limiter = CreateBuckets(value.PermitsPerSecond, value.Burst);
+        _logLines = CreateBuckets(value.LogLinesPerSecond, value.LogLinesBurst);
+        _logLinesBurst = value.LogLinesBurst;
+    }
+
+    /// <summary>Charges one PushSandboxLogs message by its lines (a message larger than the burst costs the whole burst).</summary>
+    public bool TryAcquireLogLines(CallerIdentity caller, int lines)
+    {
+        if (_logLines is null)
+        {
+            return true;
+        }
+
+        using var lease = _logLines.AttemptAcquire(caller.ToString(), Math.Min(lines, _logLinesBurst));
+        return lease.IsAcquired;
+    }
+
+    // Refilled ten times a second so a caller at its sustained rate never sees a stall.
+    private static PartitionedRateLimiter<string> CreateBuckets(int perSecond, int burst) =>
+        PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetTokenBucketLimiter(
             caller,
             _ => new TokenBucketRateLimiterOptions
             {
-                TokenLimit = value.Burst,
-                TokensPerPeriod = perTick,
+                TokenLimit = burst,
+                TokensPerPeriod = Math.Max(1, perSecond / 10),
                 ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
-    }
 
     public bool TryAcquire(CallerIdentity caller)
     {
@@ -46,5 +64,9 @@ internal sealed class CallerRateLimiter : IDisposable
         return lease.IsAcquired;
     }
 
-    public void Dispose() => _limiter?.Dispose();
+    public void Dispose()
+    {
+        _limiter?.Dispose();
+        _logLines?.Dispose();
+    }
 }

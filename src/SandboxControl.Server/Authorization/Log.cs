@@ -11,4 +11,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Operator roles not reloaded, keeping the previous map: {Problem}")]
     public static partial void OperatorRolesRejected(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Request body of {Rpc} from {Caller} did not parse; answered InvalidArgument")]
+    public static partial void InvalidRequestBody(ILogger logger, string rpc, string caller);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Stream {Rpc} of {Caller} ended: its reader did not take a message within {Timeout}")]
+    public static partial void StreamWriteTimedOut(ILogger logger, string rpc, string caller, TimeSpan timeout);
 }

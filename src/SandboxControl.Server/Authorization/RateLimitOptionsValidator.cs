@@ -17,6 +17,16 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
             failures.Add("RateLimit:Burst must be at least 1.");
         }
 
+        if (options.LogLinesPerSecond < 1)
+        {
+            failures.Add("RateLimit:LogLinesPerSecond must be at least 1.");
+        }
+
+        if (options.LogLinesBurst < 1)
+        {
+            failures.Add("RateLimit:LogLinesBurst must be at least 1.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Limits;
 using SandboxControl.Server.Tls;
 
 namespace SandboxControl.Server.Hosting;
@@ -16,16 +17,19 @@ namespace SandboxControl.Server.Hosting;
 internal sealed class KestrelMtlsConfigurator(
     IOptions<ServerOptions> serverOptions,
     TlsMaterialProvider materials,
-    ClientCertificateValidator validator) : IConfigureOptions<KestrelServerOptions>
+    ClientCertificateValidator validator,
+    ConnectionLimiter connections) : IConfigureOptions<KestrelServerOptions>
 {
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
-
     public void Configure(KestrelServerOptions options)
     {
         // Drop endpoints from the "Kestrel" configuration section: only the listener below may exist.
         options.Configure(new ConfigurationBuilder().Build());
         options.AddServerHeader = false;
         var server = serverOptions.Value;
+        options.Limits.MaxConcurrentConnections = server.MaxConnections;
+        options.Limits.MaxConcurrentUpgradedConnections = 0;
+        // An HTTP/2 connection with no open stream is idle: closed after this instead of Kestrel's 130 s.
+        options.Limits.KeepAliveTimeout = server.IdleTimeout;
         options.Listen(IPAddress.Parse(server.ListenAddress), server.Port, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
@@ -33,8 +37,10 @@ internal sealed class KestrelMtlsConfigurator(
             {
                 // Read per connection: a rotated certificate or CA bundle applies to the next handshake.
                 OnConnection = _ => ValueTask.FromResult(CreateSslOptions(materials.Current)),
-                HandshakeTimeout = HandshakeTimeout,
+                HandshakeTimeout = server.HandshakeTimeout,
             });
+            // After the handshake, so the connection is counted against the certificate's identity.
+            listen.Use(next => connection => connections.OnConnectionAsync(connection, next));
         });
     }
 
@@ -51,5 +57,6 @@ internal sealed class KestrelMtlsConfigurator(
         CertificateChainPolicy = material.CreateClientChainPolicy(),
         ApplicationProtocols = [SslApplicationProtocol.Http2],
         AllowRenegotiation = false,
+        CipherSuitesPolicy = ModernCipherSuites.Policy,
     };
 }

@@ -30,6 +30,8 @@ internal static class SandboxControlApp
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        // Identity, method rule, rate and stream caps are decided here, before grpc-dotnet parses a body.
+        app.UseMiddleware<CallGateMiddleware>();
         app.MapGrpcService<SandboxControlService>();
         // Both behind mTLS and the interceptor like every RPC (rules in BuiltInAccessRules).
         app.MapGrpcHealthChecksService();

@@ -1,4 +1,5 @@
 using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,9 @@ using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Identity;
 using SandboxControl.Server.Issuance;
+using SandboxControl.Server.Limits;
 using SandboxControl.Server.Metrics;
+using SandboxControl.Server.RequestParsing;
 using SandboxControl.Server.Services;
 using SandboxControl.Server.Storage;
 using SandboxControl.Server.Tls;
@@ -54,6 +57,9 @@ internal static class SandboxControlServiceCollectionExtensions
             provider.GetRequiredService<ILogger<OperatorRoles>>()));
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<CallerRateLimiter>();
+        services.AddSingleton<DecisionRecorder>();
+        services.AddSingleton<StreamLimiter>();
+        services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();
         services.AddSingleton<IAuditSink, FileAuditSink>();
 
@@ -75,7 +81,23 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddOptions<GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
+        GuardRequestParsing(services);
         return services;
+    }
+
+    // grpc-dotnet parses request bodies before any interceptor: its method discovery is replaced by one
+    // whose request marshallers turn a body that does not parse into InvalidArgument (not Unknown).
+    private static void GuardRequestParsing(IServiceCollection services)
+    {
+        var discovery = services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>)).ToList();
+        var binder = discovery.Where(d => d.ImplementationType?.Name.StartsWith("BinderServiceMethodProvider", StringComparison.Ordinal) == true).ToList();
+        if (binder.Count != 1)
+        {
+            throw new InvalidOperationException("grpc-dotnet's default method discovery not found: found " + string.Join(", ", discovery.Select(d => d.ImplementationType?.Name)));
+        }
+
+        services.Remove(binder[0]);
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedServiceMethodProvider<>));
     }
 
     private static void DecorateStoreWithTiming(IServiceCollection services)

@@ -23,6 +23,26 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add("Server:ShutdownTimeout must be positive.");
         }
 
+        if (options.MaxConnections < 1)
+        {
+            failures.Add("Server:MaxConnections must be at least 1.");
+        }
+
+        if (options.MaxConnectionsPerCaller < 1)
+        {
+            failures.Add("Server:MaxConnectionsPerCaller must be at least 1.");
+        }
+
+        if (options.HandshakeTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Server:HandshakeTimeout must be positive.");
+        }
+
+        if (options.IdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Server:IdleTimeout must be positive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

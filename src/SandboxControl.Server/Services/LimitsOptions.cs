@@ -25,4 +25,22 @@ internal sealed class LimitsOptions
 
     /// <summary>Most concurrent GetSandboxLogs follow streams per caller identity. Default 8.</summary>
     public int MaxFollowStreamsPerCaller { get; set; } = 8;
+
+    /// <summary>
+    /// Most concurrent server streams (log reads follow or not, health Watch, reflection) per caller
+    /// identity. Default 16.
+    /// </summary>
+    public int MaxStreamsPerCaller { get; set; } = 16;
+
+    /// <summary>Most concurrent server streams on the whole server. Default 256 (each may hold one log page plus a 64 KiB response buffer).</summary>
+    public int MaxStreams { get; set; } = 256;
+
+    /// <summary>How long a stream's reader may leave one message untaken before the stream is ended (ResourceExhausted). Default 30 s.</summary>
+    public TimeSpan StreamWriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an open server stream re-checks its caller (deny list, expiry, sandbox deletion). Default 2 s.</summary>
+    public TimeSpan StreamRecheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Log lines read from the store per page of a GetSandboxLogs stream. Default 16 (at most 16 x 16 KiB characters held per stream).</summary>
+    public int LogReadPageLines { get; set; } = 16;
 }

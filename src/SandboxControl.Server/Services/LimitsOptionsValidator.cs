@@ -14,6 +14,19 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         Positive(failures, nameof(options.MaxEnvironmentVariables), options.MaxEnvironmentVariables);
         Positive(failures, nameof(options.MaxEnvironmentValueChars), options.MaxEnvironmentValueChars);
         Positive(failures, nameof(options.MaxFollowStreamsPerCaller), options.MaxFollowStreamsPerCaller);
+        Positive(failures, nameof(options.MaxStreamsPerCaller), options.MaxStreamsPerCaller);
+        Positive(failures, nameof(options.MaxStreams), options.MaxStreams);
+        Positive(failures, nameof(options.LogReadPageLines), options.LogReadPageLines);
+        if (options.StreamWriteTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Limits:StreamWriteTimeout must be positive.");
+        }
+
+        if (options.StreamRecheckInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Limits:StreamRecheckInterval must be positive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -7,8 +7,6 @@ namespace SandboxControl.Server.Services;
 
 internal sealed partial class SandboxControlService
 {
-    // Bounded in lines; with MaxLogMessageChars that bounds the memory a stalled follower pins.
-    private const int LogReadBatch = 100;
     private const int MaxSourceChars = 256;
 
     public override async Task<PushSandboxLogsResponse> PushSandboxLogs(IAsyncStreamReader<PushSandboxLogsRequest> requestStream, ServerCallContext context)
@@ -65,14 +63,15 @@ internal sealed partial class SandboxControlService
 
             // Take the signal before reading, so a push between the read and the wait still wakes us.
             var changed = logFeed.NextChange(request.SandboxId);
-            var lines = await store.ReadLogsAsync(request.SandboxId, followed, after, since, LogReadBatch, cancellationToken).ConfigureAwait(false);
+            // Paged in few lines; with MaxLogMessageChars that bounds the memory a stalled reader pins.
+            var lines = await store.ReadLogsAsync(request.SandboxId, followed, after, since, _limits.LogReadPageLines, cancellationToken).ConfigureAwait(false);
             foreach (var line in lines)
             {
                 await responseStream.WriteAsync(line.ToProto(), cancellationToken).ConfigureAwait(false);
                 after = line.Sequence;
             }
 
-            if (lines.Count == LogReadBatch)
+            if (lines.Count == _limits.LogReadPageLines)
             {
                 continue;
             }

@@ -50,13 +50,16 @@ public sealed class AuditTrailTests(ServerFixture fixture) : IClassFixture<Serve
     public async Task UnauthenticatedCall_RecordedAsDenyWithReason()
     {
         var id = "audit-gone-" + Guid.NewGuid().ToString("N")[..8];
-        var sandbox = await Server.CreateSandboxAsync(id, "p");
+        await Server.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = id, PolicyDocument = "p" });
+        var certificate = Server.Pki.Sandbox(id);
         await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
 
-        await Assert.ThrowsAsync<RpcException>(() => sandbox.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id }).ResponseAsync);
+        await Assert.ThrowsAsync<RpcException>(() => Server.Client(certificate).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id }).ResponseAsync);
 
-        var deny = Assert.Single(ReadAudit(), e => e.GetProperty("target").GetString() == id && e.GetProperty("status").GetString() == "Unauthenticated");
+        var deny = Assert.Single(ReadAudit(), e => e.GetProperty("certificateSerial").GetString() == certificate.SerialNumber && e.GetProperty("status").GetString() == "Unauthenticated");
         Assert.Equal("unauthenticated", deny.GetProperty("caller").GetString());
+        // Refused before its body was parsed: the request's sandbox_id is never read, so never recorded.
+        Assert.Equal(JsonValueKind.Null, deny.GetProperty("target").ValueKind);
         Assert.Equal("sandbox does not exist", deny.GetProperty("reason").GetString());
     }
 

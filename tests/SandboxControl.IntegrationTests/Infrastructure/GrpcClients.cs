@@ -55,7 +55,7 @@ public static class GrpcClients
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
-    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca)
+    internal static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;

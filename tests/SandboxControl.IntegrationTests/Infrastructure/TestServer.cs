@@ -109,6 +109,8 @@ public sealed class TestServer : IAsyncDisposable
             // Generous by default so parallel tests never trip it; RateLimitTests sets its own.
             ["RateLimit:PermitsPerSecond"] = "10000",
             ["RateLimit:Burst"] = "10000",
+            ["RateLimit:LogLinesPerSecond"] = "1000000",
+            ["RateLimit:LogLinesBurst"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Health.V1;
+using SandboxControl.IntegrationTests.Infrastructure;
+using SandboxControl.IntegrationTests.Security;
+using SandboxControl.V1;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SandboxControl.IntegrationTests.Limits;
+
+/// <summary>Every server stream counts against a per-caller and a server-wide cap, and long-lived ones are re-checked.</summary>
+public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private const int PerCaller = 4;
+    private readonly TestPki _pki = new();
+    private readonly TempDirectory _data = new("streamcaps");
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(_pki, _data.Path, new Dictionary<string, string>
+    {
+        ["Limits:MaxStreamsPerCaller"] = PerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Limits:MaxStreams"] = "6",
+        ["Limits:StreamRecheckInterval"] = "00:00:00.2",
+    });
+
+    [Fact]
+    public async Task UnreadNonFollowStreams_RefusedBeyondCap_MemoryBounded()
+    {
+        var id = await _server.CreateUniqueSandboxAsync("hoarder");
+        var sandbox = _server.Client(_pki.Sandbox(id));
+        await PushBigLinesAsync(sandbox, id, 100);
+        GC.Collect();
+        var before = Process.GetCurrentProcess().WorkingSet64;
+
+        // 400 non-follow reads, each taking one line and then never reading again.
+        var calls = Enumerable.Range(0, 400).Select(_ => sandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id })).ToList();
+        var outcomes = await Task.WhenAll(calls.Select(FirstMessageAsync));
+        var grown = (Process.GetCurrentProcess().WorkingSet64 - before) / (1024 * 1024);
+        output.WriteLine($"accepted {outcomes.Count(o => o == StatusCode.OK)}, refused {outcomes.Count(o => o == StatusCode.ResourceExhausted)}, working set growth {grown} MiB");
+
+        Assert.Equal(PerCaller, outcomes.Count(o => o == StatusCode.OK));
+        Assert.Equal(400 - PerCaller, outcomes.Count(o => o == StatusCode.ResourceExhausted));
+        // Unbounded, these held >1 GiB (each stream had 100 x 16 KiB lines waiting on flow control).
+        Assert.True(grown < 400, $"working set grew {grown} MiB for {PerCaller} held streams");
+        Assert.Contains(_server.AuditEvents(), e => e.GetProperty("caller").GetString() == "sandbox/" + id && e.GetProperty("status").GetString() == "ResourceExhausted");
+        calls.ForEach(call => call.Dispose());
+    }
+
+    [Fact]
+    public async Task ServerWideCap_ThirdCallerRefused_OthersKeepTheirStreams()
+    {
+        var first = await _server.CreateUniqueSandboxAsync("wide");
+        var second = await _server.CreateUniqueSandboxAsync("wide");
+        var held = new List<AsyncServerStreamingCall<LogLine>>();
+        foreach (var id in new[] { first, second })
+        {
+            var client = _server.Client(_pki.Sandbox(id));
+            await PushBigLinesAsync(client, id, 1);
+            for (var i = 0; i < 3; i++)
+            {
+                var call = client.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id, Follow = true });
+                Assert.Equal(StatusCode.OK, await FirstMessageAsync(call));
+                held.Add(call);
+            }
+        }
+
+        var watch = new Health.HealthClient(_server.Channel(_pki.Operator(TestServer.ViewerName))).Watch(new HealthCheckRequest());
+        var ex = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Contains("server stream limit", ex.Status.Detail, StringComparison.Ordinal);
+        // The six held streams are still served: a new line reaches the first follower.
+        var firstClient = _server.Client(_pki.Sandbox(first));
+        await PushBigLinesAsync(firstClient, first, 1);
+        Assert.True(await held[0].ResponseStream.MoveNext());
+        held.ForEach(call => call.Dispose());
+    }
+
+    [Fact]
+    public async Task HealthWatch_CallerDenyListed_EndedUnauthenticated()
+    {
+        var id = await _server.CreateUniqueSandboxAsync("watcher");
+        var certificate = _pki.Sandbox(id);
+        using var watch = new Health.HealthClient(_server.Channel(certificate)).Watch(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.True(await watch.ResponseStream.MoveNext());
+
+        await File.AppendAllTextAsync(_server.DenyListPath, certificate.SerialNumber + "\n");
+        await _server.WaitUntilDeniedAsync(certificate.SerialNumber);
+        var clock = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"Watch ended only after {clock.Elapsed}");
+        Assert.Equal("certificate serial is on the deny list", _server.LastDenialReason(certificate.SerialNumber));
+    }
+
+    internal static async Task PushBigLinesAsync(V1.SandboxControl.SandboxControlClient client, string id, int count)
+    {
+        using var push = client.PushSandboxLogs();
+        for (var i = 0; i < count; i++)
+        {
+            await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { SandboxIsolationTests.Line(i + new string('x', 16 * 1024 - 8)) } });
+        }
+
+        await push.RequestStream.CompleteAsync();
+        Assert.Equal(count, (await push).AcceptedLines);
+    }
+
+    internal static async Task<StatusCode> FirstMessageAsync(AsyncServerStreamingCall<LogLine> call)
+    {
+        try
+        {
+            return await call.ResponseStream.MoveNext() ? StatusCode.OK : StatusCode.Unknown;
+        }
+        catch (RpcException ex)
+        {
+            return ex.StatusCode;
+        }
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    public void Dispose()
+    {
+        _data.Dispose();
+        _pki.Dispose();
+    }
+}

@@ -1,0 +1,43 @@
+using Google.Protobuf;
+using Grpc.Core;
+using SandboxControl.Server.RequestParsing;
+using SandboxControl.V1;
+using Xunit;
+
+namespace SandboxControl.Tests.RequestParsing;
+
+public sealed class GuardedMarshallerTests
+{
+    private static readonly Method<GetSandboxPolicyRequest, SandboxPolicy> Method = new(
+        MethodType.Unary,
+        "sandboxcontrol.v1.SandboxControl",
+        "GetSandboxPolicy",
+        Marshallers.Create(r => r.ToByteArray(), GetSandboxPolicyRequest.Parser.ParseFrom),
+        Marshallers.Create(r => r.ToByteArray(), SandboxPolicy.Parser.ParseFrom));
+
+    [Theory]
+    [InlineData(new byte[] { 0x0A, 0xFF, 0xFF, 0xFF })]
+    [InlineData(new byte[] { 0x0A, 0x02, 0xC3, 0x28 })]
+    [InlineData(new byte[] { 0x0F, 0x01 })]
+    public void Deserialize_BodyThatDoesNotParse_InvalidArgument(byte[] body)
+    {
+        var guarded = GuardedMarshaller.Guard(Method);
+
+        var ex = Assert.Throws<RpcException>(() => guarded.RequestMarshaller.Deserializer(body));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(GuardedMarshaller.InvalidBodyMessage, ex.Status.Detail);
+    }
+
+    [Fact]
+    public void Deserialize_ValidBody_SameMessageAndMethodIdentity()
+    {
+        var guarded = GuardedMarshaller.Guard(Method);
+
+        var parsed = guarded.RequestMarshaller.Deserializer(new GetSandboxPolicyRequest { SandboxId = "demo" }.ToByteArray());
+
+        Assert.Equal("demo", parsed.SandboxId);
+        Assert.Equal(Method.FullName, guarded.FullName);
+        Assert.Same(Method.ResponseMarshaller, guarded.ResponseMarshaller);
+    }
+}
