@@ -8,6 +8,7 @@ using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Identity;
 using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Metrics;
+using SandboxControl.Server.Policies;
 using SandboxControl.Server.Services;
 using SandboxControl.Server.Storage;
 using SandboxControl.Server.Tls;
@@ -32,6 +33,7 @@ internal static class SandboxControlServiceCollectionExtensions
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
         AddValidatedOptions<IssuanceOptions, IssuanceOptionsValidator>(services, IssuanceOptions.SectionName);
         AddValidatedOptions<AuditOptions, AuditOptionsValidator>(services, AuditOptions.SectionName);
+        AddValidatedOptions<PolicyOptions, PolicyOptionsValidator>(services, PolicyOptions.SectionName);
 
         // Storage registers the secrets protector it encrypts credentials with.
         services.AddSandboxStorage();
@@ -64,6 +66,8 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<LogFeed>();
         services.AddSingleton<FollowStreamLimiter>();
         services.AddSingleton<SandboxIdReuseGuard>();
+        services.AddSingleton<PolicyValidator>();
+        services.AddHostedService<PolicySchemaWatcher>();
         services.AddSingleton<SandboxCertificateIssuer>();
         services.AddGrpc(options =>
         {
