@@ -10,7 +10,7 @@ internal sealed class PolicySchema
     /// <summary>Most violations listed in one error, so the status detail stays a readable size.</summary>
     public const int MaxListedViolations = 20;
 
-    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List };
+    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.Hierarchical };
 
     private readonly JsonSchema _schema;
 
@@ -72,22 +72,42 @@ internal sealed class PolicySchema
         return results.IsValid ? null : "policy document violates the schema: " + Violations(results);
     }
 
-    private static string Violations(EvaluationResults results)
+    // Only failing nodes under failing parents: a pattern that fails inside a passing "not" is no violation.
+    private static void Collect(EvaluationResults node, List<string> violations)
     {
-        var violations = new List<string>();
-        foreach (var unit in (IEnumerable<EvaluationResults>?)results.Details ?? [results])
+        if (node.IsValid)
         {
-            foreach (var message in (IEnumerable<string>?)unit.Errors?.Values ?? [])
+            return;
+        }
+
+        var path = node.InstanceLocation.ToString();
+        var where = path.Length == 0 ? "/" : path;
+        var children = ((IEnumerable<EvaluationResults>?)node.Details ?? []).Where(child => !child.IsValid).ToList();
+        var messages = ((IEnumerable<string>?)node.Errors?.Values ?? []).ToList();
+        if (messages.Count == 0 && children.Count == 0)
+        {
+            // A failing "not" carries no message of its own: name the schema rule, the operator can look it up.
+            messages.Add("refused by schema rule " + node.SchemaLocation.Fragment);
+        }
+
+        foreach (var line in messages.Select(message => where + ": " + message))
+        {
+            if (!violations.Contains(line))
             {
-                var path = unit.InstanceLocation.ToString();
-                var line = (path.Length == 0 ? "/" : path) + ": " + message;
-                if (!violations.Contains(line))
-                {
-                    violations.Add(line);
-                }
+                violations.Add(line);
             }
         }
 
+        foreach (var child in children)
+        {
+            Collect(child, violations);
+        }
+    }
+
+    private static string Violations(EvaluationResults results)
+    {
+        var violations = new List<string>();
+        Collect(results, violations);
         if (violations.Count == 0)
         {
             return "the document does not match";

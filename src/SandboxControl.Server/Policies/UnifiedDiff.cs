@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using DiffPlex;
-using DiffPlex.Chunkers;
 using DiffPlex.Model;
 
 namespace SandboxControl.Server.Policies;
@@ -17,7 +16,7 @@ internal static class UnifiedDiff
     /// <summary>Empty when the documents are equal.</summary>
     public static string Create(string oldText, string newText, string oldLabel, string newLabel)
     {
-        var result = Differ.Instance.CreateDiffs(oldText, newText, false, false, LineChunker.Instance);
+        var result = Differ.Instance.CreateDiffs(oldText, newText, false, false, Lines.Instance);
         if (result.DiffBlocks.Count == 0)
         {
             return string.Empty;
@@ -87,6 +86,18 @@ internal static class UnifiedDiff
         for (; a < endA; a++)
         {
             output.Append(' ').Append(old[a]).Append('\n');
+        }
+    }
+
+    /// <summary>Lines split at '\n' (a final newline ends the last line rather than starting an empty one).</summary>
+    private sealed class Lines : IChunker
+    {
+        public static Lines Instance { get; } = new();
+
+        public IReadOnlyList<string> Chunk(string text)
+        {
+            var lines = text.Split('\n');
+            return lines.Length > 0 && lines[^1].Length == 0 ? lines[..^1] : lines;
         }
     }
 

@@ -28,6 +28,12 @@ internal static partial class YamlPolicyParser
             problem = At(exception.Start, Reason(exception.Message));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up without a position on some unterminated constructs.
+            problem = "policy document is not valid YAML: unterminated flow collection or scalar";
+            return null;
+        }
 
         if (stream.Documents.Count != 1)
         {
@@ -138,7 +144,7 @@ internal static partial class YamlPolicyParser
         private static JsonValue? Scalar(YamlScalarNode scalar)
         {
             var value = scalar.Value ?? string.Empty;
-            if (scalar.Style != ScalarStyle.Plain || scalar.Tag.Value == StringTag)
+            if (scalar.Style != ScalarStyle.Plain || scalar.Tag is { IsEmpty: false, IsNonSpecific: false, Value: StringTag })
             {
                 return JsonValue.Create(value);
             }
