@@ -7,7 +7,7 @@ using SandboxControl.V1;
 
 namespace SandboxControl.Cli.Commands;
 
-/// <summary><c>policy get|set|history</c>.</summary>
+/// <summary><c>policy get|set|history|diff|rollback|rollout</c>.</summary>
 internal static class PolicyCommands
 {
     public static Command Create(CommandRunner runner)
@@ -16,6 +16,9 @@ internal static class PolicyCommands
         policy.Subcommands.Add(Get(runner));
         policy.Subcommands.Add(Set(runner));
         policy.Subcommands.Add(History(runner));
+        policy.Subcommands.Add(PolicyDiffCommand.Create(runner));
+        policy.Subcommands.Add(PolicyRollbackCommand.Create(runner));
+        policy.Subcommands.Add(PolicyRolloutCommand.Create(runner));
         return policy;
     }
 
@@ -47,20 +50,37 @@ internal static class PolicyCommands
     {
         var id = CommonArguments.SandboxId();
         var file = CommonArguments.InputFile("The policy document.", required: true);
-        var expectedVersion = new Option<long>("--expected-version")
+        var expectedVersion = new Option<long?>("--expected-version")
         {
-            Description = "The version you last saw (0 if the sandbox has none); the update is refused if it is stale.",
+            Description = "The version you last saw (0 if the sandbox has none); the update is refused if it is stale. Required unless --dry-run.",
             HelpName = "N",
-            Required = true,
         };
-        var command = new Command("set", "Replace the policy; writes version N+1.") { id, file, expectedVersion };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Validate the document on the server and show the diff against the current version; write nothing.",
+        };
+        var color = PolicyDiffCommand.ColorOption();
+        var command = new Command("set", "Replace the policy; writes version N+1 (nothing if the document is unchanged).") { id, file, expectedVersion, dryRun, color };
+        command.Validators.Add(result =>
+        {
+            if (!result.GetValue(dryRun) && result.GetValue(expectedVersion) is null)
+            {
+                result.AddError("Option '--expected-version' is required (or use --dry-run).");
+            }
+        });
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
+            var document = await PolicyText.ReadAsync(context.Console, context.Get(file), cancellationToken);
+            if (context.Get(dryRun))
+            {
+                return await DryRunAsync(context, context.Get(id), document, context.Get(color), cancellationToken);
+            }
+
             var request = new UpdateSandboxPolicyRequest
             {
                 SandboxId = context.Get(id),
-                ExpectedVersion = context.Get(expectedVersion),
-                Document = await InputText.ReadAsync(context.Console, context.Get(file), "policy", cancellationToken),
+                ExpectedVersion = context.Get(expectedVersion) ?? 0,
+                Document = document,
             };
             var client = context.Client();
             SandboxPolicy policy;
@@ -79,10 +99,26 @@ internal static class PolicyCommands
                 ("sandbox", policy.SandboxId),
                 ("version", Number(policy.Version)),
                 ("created", Timestamps.Format(policy.CreatedAt)),
+                ("result", policy.Unchanged ? "unchanged (identical to the current version; nothing written)" : "written"),
             ]));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<int> DryRunAsync(CommandContext context, string sandboxId, string document, string color, CancellationToken cancellationToken)
+    {
+        var check = await context.Client().ValidateSandboxPolicyAsync(
+            new ValidateSandboxPolicyRequest { SandboxId = sandboxId, Document = document }, cancellationToken: cancellationToken);
+        await context.WriteAsync(check, async output =>
+        {
+            var outcome = !check.SandboxExists ? "valid; the sandbox does not exist (create it with this document)"
+                : check.Unchanged ? $"valid; unchanged (identical to version {Number(check.CurrentVersion)}; set would write nothing)"
+                : $"valid; set --expected-version {Number(check.CurrentVersion)} would write version {Number(check.CurrentVersion + 1)}";
+            await output.WriteLineAsync("dry run: " + outcome);
+            await DiffColors.WriteAsync(output, check.Diff, DiffColors.Enabled(color, context.Console));
+        });
+        return ExitCodes.Success;
     }
 
     private static Command History(CommandRunner runner)

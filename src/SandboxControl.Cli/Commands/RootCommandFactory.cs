@@ -20,6 +20,7 @@ internal static class RootCommandFactory
         root.Subcommands.Add(LogsCommand.Create(runner));
         root.Subcommands.Add(StatusCommand.Create(runner));
         root.Subcommands.Add(CertsCommands.Create(runner));
+        root.Subcommands.Add(Apply.ApplyCommand.Create(runner));
         return root;
     }
 }

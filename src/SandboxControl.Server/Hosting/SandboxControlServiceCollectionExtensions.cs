@@ -11,6 +11,7 @@ using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Limits;
 using SandboxControl.Server.Metrics;
 using SandboxControl.Server.RequestParsing;
+using SandboxControl.Server.Policies;
 using SandboxControl.Server.Services;
 using SandboxControl.Server.Storage;
 using SandboxControl.Server.Tls;
@@ -35,6 +36,7 @@ internal static class SandboxControlServiceCollectionExtensions
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
         AddValidatedOptions<IssuanceOptions, IssuanceOptionsValidator>(services, IssuanceOptions.SectionName);
         AddValidatedOptions<AuditOptions, AuditOptionsValidator>(services, AuditOptions.SectionName);
+        AddValidatedOptions<PolicyOptions, PolicyOptionsValidator>(services, PolicyOptions.SectionName);
 
         // Storage registers the secrets protector it encrypts credentials with.
         services.AddSandboxStorage();
@@ -69,6 +71,8 @@ internal static class SandboxControlServiceCollectionExtensions
             .AddPrometheusExporter());
         services.AddSingleton<LogFeed>();
         services.AddSingleton<FollowStreamLimiter>();
+        services.AddSingleton<PolicyValidator>();
+        services.AddHostedService<PolicySchemaWatcher>();
         services.AddSingleton<SandboxCertificateIssuer>();
         services.AddGrpc(options =>
         {

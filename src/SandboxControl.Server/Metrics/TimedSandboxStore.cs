@@ -49,6 +49,9 @@ internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics
     public Task<PolicyUpdateResult> UpdatePolicyAsync(string sandboxId, long expectedVersion, string document, string createdBy, CancellationToken cancellationToken) =>
         TimeAsync(inner.UpdatePolicyAsync(sandboxId, expectedVersion, document, createdBy, cancellationToken));
 
+    public Task<IReadOnlyList<PolicyRolloutRecord>> ListPolicyRolloutAsync(string? afterSandboxId, int limit, CancellationToken cancellationToken) =>
+        TimeAsync(inner.ListPolicyRolloutAsync(afterSandboxId, limit, cancellationToken));
+
     public Task<IReadOnlyList<PolicyHistoryRecord>> ListPoliciesAsync(string sandboxId, CancellationToken cancellationToken) =>
         TimeAsync(inner.ListPoliciesAsync(sandboxId, cancellationToken));
 

@@ -35,6 +35,7 @@ internal sealed partial class SandboxControlService
         return result.Outcome switch
         {
             PolicyUpdateOutcome.Updated => result.Policy!.ToProto(),
+            PolicyUpdateOutcome.Unchanged => Unchanged(result.Policy!.ToProto()),
             PolicyUpdateOutcome.StaleVersion => throw Stale(request.ExpectedVersion, result.CurrentVersion),
             _ => throw NotFound(request.SandboxId),
         };
@@ -103,6 +104,18 @@ internal sealed partial class SandboxControlService
         {
             RpcErrors.InvalidArgument($"policy document exceeds {_limits.MaxPolicyBytes} bytes");
         }
+
+        // Format and schema at every entry point, so a document the sandbox cannot load is never stored or served.
+        if (policyValidator.Check(document).Problem is { } problem)
+        {
+            RpcErrors.InvalidArgument(problem);
+        }
+    }
+
+    private static SandboxPolicy Unchanged(SandboxPolicy current)
+    {
+        current.Unchanged = true;
+        return current;
     }
 
     [DoesNotReturn]

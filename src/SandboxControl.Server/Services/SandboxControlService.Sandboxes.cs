@@ -46,7 +46,8 @@ internal sealed partial class SandboxControlService
 
     public override async Task<V1.Sandbox> CreateSandbox(CreateSandboxRequest request, ServerCallContext context)
     {
-        var initialPolicy = request.PolicyDocument.Length == 0 ? null : request.PolicyDocument;
+        // Without a document the configured default (checked at start) becomes version 1.
+        var initialPolicy = request.PolicyDocument.Length == 0 ? policyValidator.DefaultDocument : request.PolicyDocument;
         if (initialPolicy is not null)
         {
             ValidatePolicyDocument(initialPolicy);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Issuance;
+using SandboxControl.Server.Policies;
 using SandboxControl.Server.Storage;
 
 namespace SandboxControl.Server.Services;
@@ -20,7 +21,8 @@ internal sealed partial class SandboxControlService(
     IOptions<LimitsOptions> limits,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<SandboxControlService> logger) : V1.SandboxControl.SandboxControlBase
+    ILogger<SandboxControlService> logger,
+    PolicyValidator policyValidator) : V1.SandboxControl.SandboxControlBase
 {
     private readonly LimitsOptions _limits = limits.Value;
 

@@ -65,9 +65,16 @@ internal interface ISandboxStore
 
     /// <summary>
     /// Writes version expectedVersion + 1 if the current version equals <paramref name="expectedVersion"/>
-    /// (0 = no policy yet), atomically. Versions never skip and never repeat.
+    /// (0 = no policy yet), atomically. Versions never skip and never repeat. A document identical to the current
+    /// version's writes nothing (Unchanged), so re-applying is safe.
     /// </summary>
     Task<PolicyUpdateResult> UpdatePolicyAsync(string sandboxId, long expectedVersion, string document, string createdBy, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each sandbox after <paramref name="afterSandboxId"/> (exclusive, by id): its current version, effective state,
+    /// active version and since when — one query per page, however many sandboxes.
+    /// </summary>
+    Task<IReadOnlyList<PolicyRolloutRecord>> ListPolicyRolloutAsync(string? afterSandboxId, int limit, CancellationToken cancellationToken);
 
     /// <summary>All versions, newest first, each with its effective status.</summary>
     Task<IReadOnlyList<PolicyHistoryRecord>> ListPoliciesAsync(string sandboxId, CancellationToken cancellationToken);

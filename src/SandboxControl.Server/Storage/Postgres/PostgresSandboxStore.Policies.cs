@@ -57,6 +57,12 @@ internal sealed partial class PostgresSandboxStore
                     return new PolicyUpdateResult(PolicyUpdateOutcome.StaleVersion, null, current);
                 }
 
+                if (await ReadPolicyAsync(connection, sandboxId, current, cancellationToken) is { } existing
+                    && string.Equals(existing.Document, document, StringComparison.Ordinal))
+                {
+                    return new PolicyUpdateResult(PolicyUpdateOutcome.Unchanged, existing, current);
+                }
+
                 var version = expectedVersion + 1;
                 var now = UnixMsNow();
                 await InsertPolicyAsync(connection, sandboxId, version, document, now, createdBy, cancellationToken);
@@ -185,6 +191,15 @@ internal sealed partial class PostgresSandboxStore
         var activeVersion = reader.IsDBNull(4) ? 0 : reader.GetInt64(4);
         var state = PolicyStates.Effective(version, version, reported, activeVersion);
         return new PolicyStatusRecord(sandboxId, version, state, message, reportedAt, activeVersion);
+    }
+
+    private static async Task<PolicyRecord?> ReadPolicyAsync(NpgsqlConnection connection, string sandboxId, long version, CancellationToken cancellationToken)
+    {
+        await using var query = Command(connection, "SELECT version, document, created_at, created_by FROM policies WHERE sandbox_id = @id AND version = @version;");
+        query.Parameters.AddWithValue("id", sandboxId);
+        query.Parameters.AddWithValue("version", version);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? StoreRows.Policy(sandboxId, reader) : null;
     }
 
     private static async Task InsertPolicyAsync(

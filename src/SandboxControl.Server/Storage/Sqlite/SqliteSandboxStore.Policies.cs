@@ -53,6 +53,12 @@ internal sealed partial class SqliteSandboxStore
                     return new PolicyUpdateResult(PolicyUpdateOutcome.StaleVersion, null, current.Value);
                 }
 
+                if (await ReadPolicyAsync(connection, transaction, sandboxId, current.Value, cancellationToken) is { } existing
+                    && string.Equals(existing.Document, document, StringComparison.Ordinal))
+                {
+                    return new PolicyUpdateResult(PolicyUpdateOutcome.Unchanged, existing, current.Value);
+                }
+
                 var version = expectedVersion + 1;
                 var now = UnixMsNow();
                 await InsertPolicyAsync(connection, transaction, sandboxId, version, document, now, createdBy, cancellationToken);
@@ -184,6 +190,19 @@ internal sealed partial class SqliteSandboxStore
         var activeVersion = reader.IsDBNull(4) ? 0 : reader.GetInt64(4);
         var state = PolicyStates.Effective(version, version, reported, activeVersion);
         return new PolicyStatusRecord(sandboxId, version, state, message, reportedAt, activeVersion);
+    }
+
+    private static async Task<PolicyRecord?> ReadPolicyAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sandboxId, long version, CancellationToken cancellationToken)
+    {
+        await using var query = Command(
+            connection,
+            transaction,
+            "SELECT version, document, created_at, created_by FROM policies WHERE sandbox_id = $id AND version = $version;");
+        query.Parameters.AddWithValue("$id", sandboxId);
+        query.Parameters.AddWithValue("$version", version);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? StoreRows.Policy(sandboxId, reader) : null;
     }
 
     private static async Task<long?> ReadPolicyVersionAsync(

@@ -1,0 +1,11 @@
+namespace SandboxControl.Tests.Policies;
+
+/// <summary>The files of examples/policy, copied next to the tests.</summary>
+internal static class PolicyExamples
+{
+    public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "PolicyExamples");
+
+    public static string SchemaPath { get; } = Path.Combine(Directory, "sandbox-policy.schema.json");
+
+    public static string Read(string relativePath) => File.ReadAllText(Path.Combine(Directory, relativePath));
+}
