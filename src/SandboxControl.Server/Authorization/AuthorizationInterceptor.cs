@@ -26,41 +26,41 @@ internal sealed class AuthorizationInterceptor(
     // certificate cannot learn whether its sandbox id was deleted or reused.
     private const string NotAccepted = "client certificate not accepted";
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        AuthorizeSingle(request, context);
-        return continuation(request, context);
+        await AuthorizeSingleAsync(request, context).ConfigureAwait(false);
+        return await continuation(request, context).ConfigureAwait(false);
     }
 
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        AuthorizeSingle(request, context);
-        return continuation(request, responseStream, context);
+        await AuthorizeSingleAsync(request, context).ConfigureAwait(false);
+        await continuation(request, responseStream, context).ConfigureAwait(false);
     }
 
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        var stream = AuthorizeStream(context);
-        return continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(stream, message)), context);
+        var stream = await AuthorizeStreamAsync(context).ConfigureAwait(false);
+        return await continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessageAsync(stream, message)), context).ConfigureAwait(false);
     }
 
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        var stream = AuthorizeStream(context);
-        return continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(stream, message)), responseStream, context);
+        var stream = await AuthorizeStreamAsync(context).ConfigureAwait(false);
+        await continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessageAsync(stream, message)), responseStream, context).ConfigureAwait(false);
     }
 
-    private void AuthorizeSingle(object request, ServerCallContext context)
+    private async Task AuthorizeSingleAsync(object request, ServerCallContext context)
     {
-        var call = AuthorizeMethod(context, access => access.ReadTarget(request));
+        var call = await AuthorizeMethodAsync(context, access => access.ReadTarget(request)).ConfigureAwait(false);
         var target = call.Access.ReadTarget(request);
         var decision = call.Access.HasTarget ? AccessPolicy.DecideTarget(call.Caller, target) : call.Granted;
         // An allow is recorded with the reason the method was granted (role or self access).
-        Enforce(decision.Allowed ? call.Granted : decision, call.Caller, call.Access.RpcName, target);
+        await EnforceAsync(decision.Allowed ? call.Granted : decision, call.Caller, call.Access.RpcName, target).ConfigureAwait(false);
         if (logger.IsEnabled(LogLevel.Debug))
         {
             var body = SecretRedactor.Format((Google.Protobuf.IMessage)request);
@@ -70,16 +70,16 @@ internal sealed class AuthorizationInterceptor(
         Attach(context, call);
     }
 
-    private AuthorizedCall AuthorizeStream(ServerCallContext context)
+    private async Task<AuthorizedCall> AuthorizeStreamAsync(ServerCallContext context)
     {
-        var call = AuthorizeMethod(context, _ => null);
+        var call = await AuthorizeMethodAsync(context, _ => null).ConfigureAwait(false);
         // Targets are checked per message; this records that the stream itself was opened.
-        Record(call.Caller, call.Access.RpcName, null, AccessDecision.Allow(call.Granted.Reason + "; targets checked per message"));
+        await RecordAsync(call.Caller, call.Access.RpcName, null, AccessDecision.Allow(call.Granted.Reason + "; targets checked per message")).ConfigureAwait(false);
         Attach(context, call);
         return call;
     }
 
-    private void AuthorizeMessage(AuthorizedCall call, object message)
+    private async Task AuthorizeMessageAsync(AuthorizedCall call, object message)
     {
         // The connection, certificate and sandbox may all have changed since the stream opened.
         Revalidate(call);
@@ -93,7 +93,7 @@ internal sealed class AuthorizationInterceptor(
         // Allowed stream messages are not audited one by one: a log stream would flood the audit trail.
         if (!decision.Allowed)
         {
-            Enforce(decision, call.Caller, call.Access.RpcName, target);
+            await EnforceAsync(decision, call.Caller, call.Access.RpcName, target).ConfigureAwait(false);
         }
     }
 
@@ -102,7 +102,8 @@ internal sealed class AuthorizationInterceptor(
         var now = authenticator.Revalidate(call.HttpContext, call.Authentication);
         if (now.Caller is null)
         {
-            Record(null, call.Access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, now.FailureReason!), now.SerialNumber);
+            // Called synchronously from handlers; a refusal needs no durable record before it is carried out.
+            RecordDenialInBackground(null, call.Access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, now.FailureReason!), now.SerialNumber);
             throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
         }
     }
@@ -113,13 +114,13 @@ internal sealed class AuthorizationInterceptor(
         context.UserState[CallerContext.RevalidateKey] = () => Revalidate(call);
     }
 
-    private AuthorizedCall AuthorizeMethod(ServerCallContext context, Func<MethodAccess, string?> target)
+    private async Task<AuthorizedCall> AuthorizeMethodAsync(ServerCallContext context, Func<MethodAccess, string?> target)
     {
         var access = rules.Find(context.Method);
         if (access is null)
         {
             // Unreachable after the startup check; fail closed all the same.
-            Record(null, context.Method, null, AccessDecision.Deny(StatusCode.PermissionDenied, "no access rule"));
+            await RecordAsync(null, context.Method, null, AccessDecision.Deny(StatusCode.PermissionDenied, "no access rule")).ConfigureAwait(false);
             throw new RpcException(new Status(StatusCode.PermissionDenied, "no access rule for this RPC"));
         }
 
@@ -128,27 +129,27 @@ internal sealed class AuthorizationInterceptor(
         if (authentication.Caller is not { } caller)
         {
             var denied = AccessDecision.Deny(StatusCode.Unauthenticated, authentication.FailureReason!);
-            Record(null, access.RpcName, target(access), denied, authentication.SerialNumber);
+            await RecordAsync(null, access.RpcName, target(access), denied, authentication.SerialNumber).ConfigureAwait(false);
             throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
         }
 
         if (!rateLimiter.TryAcquire(caller))
         {
-            Enforce(AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller"), caller, access.RpcName, target(access));
+            await EnforceAsync(AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller"), caller, access.RpcName, target(access)).ConfigureAwait(false);
         }
 
         var decision = policy.DecideMethod(caller, access);
         if (!decision.Allowed)
         {
-            Enforce(decision, caller, access.RpcName, target(access));
+            await EnforceAsync(decision, caller, access.RpcName, target(access)).ConfigureAwait(false);
         }
 
         return new AuthorizedCall(access, caller, decision, authentication, httpContext);
     }
 
-    private void Enforce(AccessDecision decision, CallerIdentity caller, string rpc, string? target)
+    private async Task EnforceAsync(AccessDecision decision, CallerIdentity caller, string rpc, string? target)
     {
-        Record(caller, rpc, target, decision);
+        await RecordAsync(caller, rpc, target, decision).ConfigureAwait(false);
         if (!decision.Allowed)
         {
             Throw(decision);
@@ -158,7 +159,11 @@ internal sealed class AuthorizationInterceptor(
     [DoesNotReturn]
     private static void Throw(AccessDecision decision) => throw new RpcException(new Status(decision.Code, decision.Reason));
 
-    private void Record(CallerIdentity? caller, string rpc, string? target, AccessDecision decision, string? serial = null)
+    private void RecordDenialInBackground(CallerIdentity? caller, string rpc, string? target, AccessDecision decision, string? serial) =>
+        _ = RecordAsync(caller, rpc, target, decision, serial).ContinueWith(
+            static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private Task RecordAsync(CallerIdentity? caller, string rpc, string? target, AccessDecision decision, string? serial = null)
     {
         var auditEvent = new AuditEvent(
             time.GetUtcNow(),
@@ -170,8 +175,8 @@ internal sealed class AuthorizationInterceptor(
             decision.Code.ToString(),
             decision.Reason);
         metrics.Decision(rpc, auditEvent.Status, decision.Reason);
-        // Fail closed: a decision that cannot be recorded is not carried out.
-        audit.WriteOrRefuse(auditEvent, logger);
+        // Fail closed: a decision that cannot be durably recorded is not carried out.
+        return audit.WriteOrRefuseAsync(auditEvent, logger);
     }
 
     private sealed record AuthorizedCall(

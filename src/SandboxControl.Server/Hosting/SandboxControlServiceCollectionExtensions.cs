@@ -55,7 +55,8 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();
-        services.AddSingleton<IAuditSink, FileAuditSink>();
+        services.AddSingleton<FileAuditSink>();
+        services.AddSingleton<IAuditSink>(provider => provider.GetRequiredService<FileAuditSink>());
 
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -11,7 +11,7 @@ namespace SandboxControl.Server.Services;
 
 internal sealed partial class SandboxControlService
 {
-    public override Task<IssueSandboxCertificateResponse> IssueSandboxCertificate(IssueSandboxCertificateRequest request, ServerCallContext context)
+    public override async Task<IssueSandboxCertificateResponse> IssueSandboxCertificate(IssueSandboxCertificateRequest request, ServerCallContext context)
     {
         EnsureIssuanceConfigured();
 
@@ -22,12 +22,12 @@ internal sealed partial class SandboxControlService
         }
 
         using var certificate = SignCsr(request.SandboxId, request.CsrPem);
-        RecordIssued(context, request.SandboxId, certificate, "certificate issued from an operator-submitted CSR");
+        await RecordIssuedAsync(context, request.SandboxId, certificate, "certificate issued from an operator-submitted CSR").ConfigureAwait(false);
         Log.CertificateIssued(logger, request.SandboxId, certificate.SerialNumber);
-        return Task.FromResult(ToResponse(certificate));
+        return ToResponse(certificate);
     }
 
-    public override Task<IssueSandboxCertificateResponse> RenewSandboxCertificate(RenewSandboxCertificateRequest request, ServerCallContext context)
+    public override async Task<IssueSandboxCertificateResponse> RenewSandboxCertificate(RenewSandboxCertificateRequest request, ServerCallContext context)
     {
         EnsureIssuanceConfigured();
 
@@ -42,17 +42,17 @@ internal sealed partial class SandboxControlService
 
         using var certificate = SignCsr(caller.Name, request.CsrPem);
         // The old serial (the caller's) and the new one in one event: revoking a sandbox's certificates means following this chain.
-        RecordIssued(context, caller.Name, certificate, "certificate renewed");
+        await RecordIssuedAsync(context, caller.Name, certificate, "certificate renewed").ConfigureAwait(false);
         Log.CertificateRenewed(logger, caller.Name, caller.SerialNumber, certificate.SerialNumber);
-        return Task.FromResult(ToResponse(certificate));
+        return ToResponse(certificate);
     }
 
     /// <summary>Before the certificate is returned: a certificate the audit trail does not know of is not handed out.</summary>
-    private void RecordIssued(ServerCallContext context, string sandboxId, X509Certificate2 certificate, string reason)
+    private Task RecordIssuedAsync(ServerCallContext context, string sandboxId, X509Certificate2 certificate, string reason)
     {
         var caller = context.GetCaller();
         var rpc = context.Method[(context.Method.LastIndexOf('/') + 1)..];
-        audit.WriteOrRefuse(
+        return audit.WriteOrRefuseAsync(
             new AuditEvent(time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, sandboxId, true, nameof(StatusCode.OK), reason, certificate.SerialNumber),
             logger);
     }

@@ -32,7 +32,7 @@ public sealed class RequestAbuseTests(ServerFixture fixture) : IClassFixture<Ser
         var lines = await File.ReadAllLinesAsync(Server.AuditPath);
         // The injected fake event never appears as structure: one JSON object per line, quotes escaped.
         Assert.DoesNotContain(lines, line => line.Contains("\"allowed\":true,\"caller\"", StringComparison.Ordinal));
-        Assert.All(lines, line => Assert.Equal(8, System.Text.Json.JsonDocument.Parse(line).RootElement.EnumerateObject().Count()));
+        Assert.All(lines, line => Assert.Equal(9, System.Text.Json.JsonDocument.Parse(line).RootElement.EnumerateObject().Count())); // 8 fields and the replica
         Assert.All(lines, line => Assert.DoesNotContain(line, c => c < ' '));
         Assert.All(lines, line => Assert.True(line.Length < 2048, "audit line not bounded"));
         Assert.Equal("p", (await sandbox.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
