@@ -69,6 +69,8 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddGrpc(options =>
         {
             options.Interceptors.Add<AuthorizationInterceptor>();
+            // Inside authorization: only calls that were allowed reach storage.
+            options.Interceptors.Add<StorageFailureInterceptor>();
             options.EnableDetailedErrors = false;
             // No catch-all endpoint for unknown services: only services with access rules are routed.
             options.IgnoreUnknownServices = true;

@@ -51,6 +51,9 @@ internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics
     public Task<IReadOnlyDictionary<string, string>?> GetProviderEnvironmentAsync(string sandboxId, CancellationToken cancellationToken) =>
         TimeAsync(inner.GetProviderEnvironmentAsync(sandboxId, cancellationToken));
 
+    public Task<IReadOnlyList<long?>> AppendLogBatchAsync(IReadOnlyList<LogAppend> appends, CancellationToken cancellationToken) =>
+        TimeAsync(inner.AppendLogBatchAsync(appends, cancellationToken));
+
     public Task<long?> AppendLogsAsync(string sandboxId, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken) =>
         TimeAsync(inner.AppendLogsAsync(sandboxId, lines, cancellationToken));
 

@@ -7,4 +7,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Renewed certificate {OldSerialNumber} of sandbox {SandboxId} as {SerialNumber}")]
     public static partial void CertificateRenewed(ILogger logger, string sandboxId, string oldSerialNumber, string serialNumber);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Error, Message = "Storage failure in {Method}, answered Unavailable ({Reason}): {Detail}")]
+    public static partial void StorageUnavailable(ILogger logger, string method, string reason, string detail);
 }

@@ -3,6 +3,7 @@ using SandboxControl.Server.Audit;
 using SandboxControl.Server.Identity;
 using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Storage;
+using SandboxControl.Server.Storage.LogCommit;
 
 namespace SandboxControl.Server.Services;
 
@@ -15,6 +16,7 @@ internal sealed partial class SandboxControlService(
     ISandboxStore store,
     CurrentPolicyCache policyCache,
     LogFeed logFeed,
+    LogCommitQueue logCommits,
     SandboxCertificateIssuer issuer,
     IAuditSink audit,
     SandboxIdReuseGuard reuseGuard,

@@ -62,6 +62,12 @@ internal interface ISandboxStore
     /// </summary>
     Task<long?> AppendLogsAsync(string sandboxId, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="AppendLogsAsync"/> for several messages (of any sandboxes) in one transaction and one durable commit.
+    /// Returns, per append in order, the last assigned sequence or null if no such sandbox.
+    /// </summary>
+    Task<IReadOnlyList<long?>> AppendLogBatchAsync(IReadOnlyList<LogAppend> appends, CancellationToken cancellationToken);
+
     /// <summary>Lines with sequence &gt; afterSequence and timestamp &gt;= since, oldest first, at most limit.</summary>
     Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken);
 }
