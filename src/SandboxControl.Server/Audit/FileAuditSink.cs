@@ -196,12 +196,21 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
         catch (IOException)
         {
             // Cut back what part of the batch reached the file; an append-only file refuses, so mark the tear.
-            if (!file.TryTruncate(before))
-            {
-                _mayEndTorn = true;
-            }
-
+            _mayEndTorn = !CutBack(file, before);
             throw;
+        }
+    }
+
+    /// <summary>True if the file ends where it did before the failed batch (nothing written, or cut back).</summary>
+    private static bool CutBack(AppendOnlyFile file, long before)
+    {
+        try
+        {
+            return file.Length() == before || file.TryTruncate(before);
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

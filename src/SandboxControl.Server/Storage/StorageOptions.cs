@@ -29,7 +29,7 @@ internal sealed class StorageOptions
     /// Most log lines committed in one transaction (group commit: pushed messages of all sandboxes share it). Bounds
     /// how long another write (a policy update, a status report) waits behind a log batch. Default 2000.
     /// </summary>
-    public int LogBatchMaxLines { get; set; } = 2000;
+    public int LogBatchMaxLines { get; set; } = 1000;
 
     /// <summary>
     /// Most pushed log messages one sandbox may have waiting for their commit; more answer ResourceExhausted, so a

@@ -24,6 +24,9 @@ public sealed class LogFloodFairnessTests(ITestOutputHelper output) : IDisposabl
         await using var server = await TestServer.StartAsync(_pki, _data.Path);
         var flooder = await server.CreateSandboxAsync("flooder", "p");
         var victim = await server.CreateSandboxAsync("victim", "p");
+        // Connections up before the flood: the measurement is of the writes, not of TLS handshakes.
+        await victim.ReportPolicyStatusAsync(new ReportPolicyStatusRequest { SandboxId = "victim", Version = 1, Status = PolicyStatus.Loaded });
+        await server.Admin.GetSandboxAsync(new GetSandboxRequest { SandboxId = "victim" });
         using var stop = new CancellationTokenSource();
         long acknowledged = 0;
 
@@ -66,9 +69,9 @@ public sealed class LogFloodFairnessTests(ITestOutputHelper output) : IDisposabl
         Assert.True(acknowledged > 0);
         Assert.Equal(Math.Min(acknowledged, 10_000), stored);
         // Goal 100 ms; the bound here leaves room for a loaded 2-core CI machine while still catching a writer that
-        // makes victims wait behind the flood's queue (seconds).
-        Assert.True(P(statusLatencies, 0.99) < 500, $"ReportPolicyStatus p99 {P(statusLatencies, 0.99):F1} ms");
-        Assert.True(P(updateLatencies, 0.99) < 500, $"UpdateSandboxPolicy p99 {P(updateLatencies, 0.99):F1} ms");
+        // makes victims wait behind the flood's queue (seconds). The deterministic check is LogCommitQueueTests.
+        Assert.True(P(statusLatencies, 0.99) < 1000, $"ReportPolicyStatus p99 {P(statusLatencies, 0.99):F1} ms");
+        Assert.True(P(updateLatencies, 0.99) < 1000, $"UpdateSandboxPolicy p99 {P(updateLatencies, 0.99):F1} ms");
     }
 
     public void Dispose()
