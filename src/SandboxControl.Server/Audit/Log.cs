@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Audit file {Path} writable again")]
     public static partial void AuditRecovered(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Audit file {Path} ends in a partial line at offset {Offset} (torn by a crash mid-write); skipped")]
+    public static partial void AuditTornLineSkipped(ILogger logger, string path, long offset);
 }

@@ -57,6 +57,7 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<AuthorizationInterceptor>();
         services.AddSingleton<FileAuditSink>();
         services.AddSingleton<IAuditSink>(provider => provider.GetRequiredService<FileAuditSink>());
+        services.AddSingleton<AuditFileReader>();
 
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

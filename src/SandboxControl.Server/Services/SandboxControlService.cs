@@ -19,6 +19,7 @@ internal sealed partial class SandboxControlService(
     LogCommitQueue logCommits,
     SandboxCertificateIssuer issuer,
     IAuditSink audit,
+    AuditFileReader auditReader,
     SandboxIdReuseGuard reuseGuard,
     FollowStreamLimiter followLimiter,
     IOptions<LimitsOptions> limits,
