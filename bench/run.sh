@@ -70,11 +70,14 @@ declare -A PORT PID
 start_target() { # name
   local name="$1" port; port="$(free_port)"
   case "$name" in
-    full|full-defaults)
+    full|full-defaults|full-nofsync)
       # full-defaults (scenario e) keeps the default rate limits: fairness is measured as shipped.
-      local limits=(--RateLimit:Enabled=false)
+      # full-nofsync (opt-in via BENCH_TARGETS): the same build with the audit's fsync off, to measure in one
+      # run what durable audit costs. Each has its own data directory.
+      local limits=(--RateLimit:Enabled=false) data="$WORK/data-$name" fsync=true
       [[ "$name" == full-defaults ]] && limits=()
-      mkdir -p "$WORK/data-$name"
+      [[ "$name" == full-nofsync ]] && fsync=false
+      mkdir -p "$data"
       # Started from its own directory: the content root is the working directory, and without the
       # shipped appsettings.json the server logs four Information lines per request.
       (cd "$WORK/build/server" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/server/SandboxControl.Server.dll" \
@@ -82,8 +85,8 @@ start_target() { # name
         --Tls:ServerCertificatePath="$CERTS/server.crt" --Tls:ServerKeyPath="$CERTS/server.key" --Tls:ClientCaPath="$CERTS/ca.crt" \
         --Identity:TrustDomain="$TRUST_DOMAIN" --Authorization:Operators:bench=Admin --Authorization:Operators:bench-issuer=Issuer \
         --Issuance:CaCertificatePath="$CERTS/ca.crt" --Issuance:CaKeyPath="$CERTS/ca.key" \
-        --Storage:SqlitePath="$WORK/data-$name/sandboxcontrol.db" --Secrets:KeyPath="$WORK/secrets.key" \
-        --Audit:Path="$WORK/data-$name/audit.log" "${limits[@]}") >"$WORK/$name.log" 2>&1 &
+        --Storage:SqlitePath="$data/sandboxcontrol.db" --Secrets:KeyPath="$WORK/secrets.key" \
+        --Audit:Path="$data/audit.log" --Audit:Fsync="$fsync" "${limits[@]}") >"$WORK/$name.log" 2>&1 &
       ;;
     ceiling)
       DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/ceiling/sandboxcontrol-ceiling.dll" --Ceiling:Port="$port" \
@@ -113,12 +116,13 @@ run_load() { # target scenario extra-args...
 
 for target in $TARGETS; do start_target "$target"; done
 [[ " $SCENARIOS " == *" e "* ]] && start_target full-defaults
-if [[ " $TARGETS " == *" full "* ]]; then
-  log "seeding $STORE_SANDBOXES sandboxes into full"
-  "${BENCH[@]}" seed --target "https://127.0.0.1:${PORT[full]}" --ca-cert "$CERTS/ca.crt" \
+for target in $TARGETS; do
+  [[ "$target" == full* ]] || continue
+  log "seeding $STORE_SANDBOXES sandboxes into $target"
+  "${BENCH[@]}" seed --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" \
     --operator-cert "$CERTS/operator.crt" --operator-key "$CERTS/operator.key" \
     --count "$STORE_SANDBOXES" --policy-bytes "$POLICY_BYTES" >&2
-fi
+done
 
 for round in $(seq 1 "$ROUNDS"); do
 for scenario in $SCENARIOS; do

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Audit;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Hosting;
 using System.Globalization;
@@ -24,6 +25,13 @@ try
     using var stopping = new CancellationTokenSource();
     await SandboxControlApp.StartAsync(app, stopping.Token);
     await app.WaitForShutdownAsync(stopping.Token);
+    // The last event says the server stopped; if the audit cannot take it, say so in one line and exit 3.
+    if (await app.Services.GetRequiredService<FileAuditSink>().CloseAsync() is { } auditProblem)
+    {
+        Log.Fatal("Audit error: {Problem}", auditProblem);
+        return 3;
+    }
+
     return 0;
 }
 catch (OptionsValidationException ex)

@@ -18,6 +18,7 @@ internal static class RootCommandFactory
         root.Subcommands.Add(PolicyCommands.Create(runner));
         root.Subcommands.Add(EnvCommands.Create(runner));
         root.Subcommands.Add(LogsCommand.Create(runner));
+        root.Subcommands.Add(AuditCommand.Create(runner));
         root.Subcommands.Add(StatusCommand.Create(runner));
         root.Subcommands.Add(CertsCommands.Create(runner));
         root.Subcommands.Add(Apply.ApplyCommand.Create(runner));

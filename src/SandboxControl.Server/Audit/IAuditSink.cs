@@ -1,7 +1,11 @@
 namespace SandboxControl.Server.Audit;
 
-/// <summary>Where audit events go. Write throws if the event was not recorded; the caller then refuses the request.</summary>
+/// <summary>Where audit events go.</summary>
 internal interface IAuditSink
 {
-    void Write(AuditEvent auditEvent);
+    /// <summary>
+    /// Completes once the event is durable; faults with <see cref="IOException"/> if it was not recorded, and then it
+    /// never will be. The caller refuses the request.
+    /// </summary>
+    Task WriteAsync(AuditEvent auditEvent);
 }

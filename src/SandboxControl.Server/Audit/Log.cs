@@ -2,6 +2,18 @@ namespace SandboxControl.Server.Audit;
 
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Critical, Message = "Audit event could not be written; refusing the request")]
-    public static partial void AuditWriteFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Critical, Message = "Audit event could not be written; refusing the request: {Reason}")]
+    public static partial void AuditWriteFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Critical, Message = "Audit batch of {Count} events could not be written to {Path}: {Reason}; those calls are refused and the events will not be written later")]
+    public static partial void AuditBatchFailed(ILogger logger, int count, string path, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Audit file {Path} was deleted or renamed while open (was {OpenedAs}); a new file was started")]
+    public static partial void AuditFileReopened(ILogger logger, string path, string? openedAs);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Audit file {Path} writable again")]
+    public static partial void AuditRecovered(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Audit file {Path} ends in a partial line at offset {Offset} (torn by a crash mid-write); skipped")]
+    public static partial void AuditTornLineSkipped(ILogger logger, string path, long offset);
 }

@@ -26,32 +26,32 @@ internal sealed class AuthorizationInterceptor(
     private readonly TimeSpan _writeTimeout = limits.Value.StreamWriteTimeout;
     private readonly TimeSpan _recheckInterval = limits.Value.StreamRecheckInterval;
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        AuthorizeSingle(request, context);
-        return continuation(request, context);
+        await AuthorizeSingleAsync(request, context).ConfigureAwait(false);
+        return await continuation(request, context).ConfigureAwait(false);
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        var call = AuthorizeSingle(request, context);
+        var call = await AuthorizeSingleAsync(request, context).ConfigureAwait(false);
         await RunServerStreamAsync(call, context, responseStream, (writer, guarded) => continuation(request, writer, guarded)).ConfigureAwait(false);
     }
 
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        var stream = AuthorizeStream(context);
-        return continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(stream, message)), context);
+        var stream = await AuthorizeStreamAsync(context).ConfigureAwait(false);
+        return await continuation(new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessageAsync(stream, message)), context).ConfigureAwait(false);
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        var stream = AuthorizeStream(context);
-        var reader = new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessage(stream, message));
+        var stream = await AuthorizeStreamAsync(context).ConfigureAwait(false);
+        var reader = new AuthorizingStreamReader<TRequest>(requestStream, message => AuthorizeMessageAsync(stream, message));
         await RunServerStreamAsync(stream, context, responseStream, (writer, guarded) => continuation(reader, writer, guarded)).ConfigureAwait(false);
     }
 
@@ -79,14 +79,14 @@ internal sealed class AuthorizationInterceptor(
         }
     }
 
-    private AuthorizedCall AuthorizeSingle(object request, ServerCallContext context)
+    private async Task<AuthorizedCall> AuthorizeSingleAsync(object request, ServerCallContext context)
     {
-        var call = Consume(context);
+        var call = await ConsumeAsync(context).ConfigureAwait(false);
         var access = call.Gate.Access;
         var target = access.ReadTarget(request);
         var decision = access.HasTarget ? AccessPolicy.DecideTarget(call.Gate.Caller, target) : call.Gate.Granted;
         // An allow is recorded with the reason the method was granted (role or self access).
-        Enforce(decision.Allowed ? call.Gate.Granted : decision, call.Gate.Caller, access.RpcName, target);
+        await EnforceAsync(decision.Allowed ? call.Gate.Granted : decision, call.Gate.Caller, access.RpcName, target).ConfigureAwait(false);
         if (logger.IsEnabled(LogLevel.Debug))
         {
             var body = SecretRedactor.Format((Google.Protobuf.IMessage)request);
@@ -97,16 +97,16 @@ internal sealed class AuthorizationInterceptor(
         return call;
     }
 
-    private AuthorizedCall AuthorizeStream(ServerCallContext context)
+    private async Task<AuthorizedCall> AuthorizeStreamAsync(ServerCallContext context)
     {
-        var call = Consume(context);
+        var call = await ConsumeAsync(context).ConfigureAwait(false);
         // Targets are checked per message; this records that the stream itself was opened.
-        recorder.Record(call.Gate.Caller, call.Gate.Access.RpcName, null, AccessDecision.Allow(call.Gate.Granted.Reason + "; targets checked per message"));
+        await recorder.RecordAsync(call.Gate.Caller, call.Gate.Access.RpcName, null, AccessDecision.Allow(call.Gate.Granted.Reason + "; targets checked per message")).ConfigureAwait(false);
         Attach(context, call);
         return call;
     }
 
-    private void AuthorizeMessage(AuthorizedCall call, object message)
+    private async Task AuthorizeMessageAsync(AuthorizedCall call, object message)
     {
         // The connection, certificate and sandbox may all have changed since the stream opened.
         Revalidate(call);
@@ -119,7 +119,7 @@ internal sealed class AuthorizationInterceptor(
             // Allowed stream messages are not audited one by one: a log stream would flood the audit trail.
             if (!decision.Allowed)
             {
-                Enforce(decision, caller, access.RpcName, target);
+                await EnforceAsync(decision, caller, access.RpcName, target).ConfigureAwait(false);
             }
         }
 
@@ -128,7 +128,7 @@ internal sealed class AuthorizationInterceptor(
         if (!rateLimiter.TryAcquire(caller) || !rateLimiter.TryAcquireLogLines(caller, Math.Max(1, lines)))
         {
             // The audit reason stays a fixed string (it is also a metric tag); the caller learns what was kept.
-            recorder.Record(caller, access.RpcName, target, AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller (stream message)"));
+            await recorder.RecordAsync(caller, access.RpcName, target, AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller (stream message)")).ConfigureAwait(false);
             throw new RpcException(new Status(
                 StatusCode.ResourceExhausted,
                 $"rate limit exceeded for this caller; {call.AdmittedLines} lines of this stream's earlier messages were stored"));
@@ -153,14 +153,8 @@ internal sealed class AuthorizationInterceptor(
             return true;
         }
 
-        try
-        {
-            recorder.Record(null, call.Gate.Access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, now.FailureReason!), now.SerialNumber);
-        }
-        catch (RpcException)
-        {
-            // Refused either way; the audit failure was logged by the sink.
-        }
+        // Called synchronously from handlers and the recheck timer; a refusal needs no durable record before it is carried out.
+        recorder.RecordInBackground(null, call.Gate.Access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, now.FailureReason!), now.SerialNumber);
 
         return false;
     }
@@ -176,22 +170,22 @@ internal sealed class AuthorizationInterceptor(
         context.UserState[CallerContext.RevalidateKey] = () => Revalidate(call);
     }
 
-    private AuthorizedCall Consume(ServerCallContext context)
+    private async Task<AuthorizedCall> ConsumeAsync(ServerCallContext context)
     {
         var httpContext = context.GetHttpContext();
         if (httpContext.Features.Get<GatedCall>() is not { } gate)
         {
             // Unreachable while the gate middleware is in the pipeline; fail closed all the same.
-            recorder.Record(null, context.Method, null, AccessDecision.Deny(StatusCode.Unauthenticated, "call did not pass the authentication gate"));
+            await recorder.RecordAsync(null, context.Method, null, AccessDecision.Deny(StatusCode.Unauthenticated, "call did not pass the authentication gate")).ConfigureAwait(false);
             throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
         }
 
         return new AuthorizedCall(gate, httpContext);
     }
 
-    private void Enforce(AccessDecision decision, CallerIdentity caller, string rpc, string? target)
+    private async Task EnforceAsync(AccessDecision decision, CallerIdentity caller, string rpc, string? target)
     {
-        recorder.Record(caller, rpc, target, decision);
+        await recorder.RecordAsync(caller, rpc, target, decision).ConfigureAwait(false);
         if (!decision.Allowed)
         {
             Throw(decision);

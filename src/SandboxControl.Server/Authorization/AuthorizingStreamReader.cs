@@ -6,7 +6,7 @@ namespace SandboxControl.Server.Authorization;
 /// Checks each client-stream message as the handler reads it. Reading ahead in the interceptor would
 /// break the handler; checking only the first message would let later messages name another sandbox.
 /// </summary>
-internal sealed class AuthorizingStreamReader<T>(IAsyncStreamReader<T> inner, Action<object> authorize) : IAsyncStreamReader<T>
+internal sealed class AuthorizingStreamReader<T>(IAsyncStreamReader<T> inner, Func<object, Task> authorize) : IAsyncStreamReader<T>
 {
     public T Current => inner.Current;
 
@@ -18,7 +18,7 @@ internal sealed class AuthorizingStreamReader<T>(IAsyncStreamReader<T> inner, Ac
         }
 
         // Throws RpcException before the handler ever sees a message for another sandbox.
-        authorize(inner.Current!);
+        await authorize(inner.Current!).ConfigureAwait(false);
         return true;
     }
 }

@@ -33,7 +33,7 @@ internal sealed class CallGateMiddleware(
             return;
         }
 
-        var refusal = Decide(context, grpc.Method, out var call, out var lease);
+        var (refusal, call, lease) = await DecideAsync(context, grpc.Method).ConfigureAwait(false);
         if (refusal is { } status)
         {
             await GrpcRefusal.WriteAsync(context, status.StatusCode, status.Detail).ConfigureAwait(false);
@@ -56,29 +56,28 @@ internal sealed class CallGateMiddleware(
 
         if (call!.BodyInvalid)
         {
-            RecordInvalidBody(call);
+            await RecordInvalidBodyAsync(call).ConfigureAwait(false);
         }
     }
 
-    private Status? Decide(HttpContext context, IMethod method, out GatedCall? call, out IDisposable? lease)
+    private async Task<(Status? Refusal, GatedCall? Call, IDisposable? Lease)> DecideAsync(HttpContext context, IMethod method)
     {
-        call = null;
-        lease = null;
+        IDisposable? lease = null;
         try
         {
             var access = rules.Find(method.FullName);
             if (access is null)
             {
                 // Unreachable after the startup coverage check; fail closed all the same.
-                recorder.Record(null, method.FullName, null, AccessDecision.Deny(StatusCode.PermissionDenied, "no access rule"));
-                return new Status(StatusCode.PermissionDenied, "no access rule for this RPC");
+                await recorder.RecordAsync(null, method.FullName, null, AccessDecision.Deny(StatusCode.PermissionDenied, "no access rule")).ConfigureAwait(false);
+                return (new Status(StatusCode.PermissionDenied, "no access rule for this RPC"), null, null);
             }
 
             var authentication = authenticator.Authenticate(context);
             if (authentication.Caller is not { } caller)
             {
-                recorder.Record(null, access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, authentication.FailureReason!), authentication.SerialNumber);
-                return new Status(StatusCode.Unauthenticated, NotAccepted);
+                await recorder.RecordAsync(null, access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, authentication.FailureReason!), authentication.SerialNumber).ConfigureAwait(false);
+                return (new Status(StatusCode.Unauthenticated, NotAccepted), null, null);
             }
 
             var decision = policy.DecideMethod(caller, access);
@@ -98,28 +97,27 @@ internal sealed class CallGateMiddleware(
 
             if (!decision.Allowed)
             {
-                recorder.Record(caller, access.RpcName, null, decision);
-                return new Status(decision.Code, decision.Reason);
+                lease?.Dispose();
+                await recorder.RecordAsync(caller, access.RpcName, null, decision).ConfigureAwait(false);
+                return (new Status(decision.Code, decision.Reason), null, null);
             }
 
-            call = new GatedCall(access, caller, decision, authentication);
-            return null;
+            return (null, new GatedCall(access, caller, decision, authentication), lease);
         }
         catch (RpcException ex)
         {
             // The audit could not be written: the call is refused, not served unrecorded.
             lease?.Dispose();
-            lease = null;
-            return ex.Status;
+            return (ex.Status, null, null);
         }
     }
 
-    private void RecordInvalidBody(GatedCall call)
+    private async Task RecordInvalidBodyAsync(GatedCall call)
     {
         Log.InvalidRequestBody(logger, call.Access.RpcName, call.Caller.ToString());
         try
         {
-            recorder.Record(call.Caller, call.Access.RpcName, null, AccessDecision.Deny(StatusCode.InvalidArgument, GuardedMarshaller.InvalidBodyMessage));
+            await recorder.RecordAsync(call.Caller, call.Access.RpcName, null, AccessDecision.Deny(StatusCode.InvalidArgument, GuardedMarshaller.InvalidBodyMessage)).ConfigureAwait(false);
         }
         catch (RpcException)
         {

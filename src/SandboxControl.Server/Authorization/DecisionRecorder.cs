@@ -7,7 +7,8 @@ namespace SandboxControl.Server.Authorization;
 /// <summary>Records one decision as an audit event and a metric; fails closed (Unavailable) if the audit cannot be written.</summary>
 internal sealed class DecisionRecorder(IAuditSink audit, ControlPlaneMetrics metrics, TimeProvider time, ILogger<DecisionRecorder> logger)
 {
-    public void Record(CallerIdentity? caller, string rpc, string? target, AccessDecision decision, string? serial = null)
+    /// <summary>Completes once the event is durable; throws Unavailable if it cannot be, and the decision is then not carried out.</summary>
+    public Task RecordAsync(CallerIdentity? caller, string rpc, string? target, AccessDecision decision, string? serial = null)
     {
         var auditEvent = new AuditEvent(
             time.GetUtcNow(),
@@ -19,7 +20,12 @@ internal sealed class DecisionRecorder(IAuditSink audit, ControlPlaneMetrics met
             decision.Code.ToString(),
             decision.Reason);
         metrics.Decision(rpc, auditEvent.Status, decision.Reason);
-        // Fail closed: a decision that cannot be recorded is not carried out.
-        audit.WriteOrRefuse(auditEvent, logger);
+        // Fail closed: a decision that cannot be durably recorded is not carried out.
+        return audit.WriteOrRefuseAsync(auditEvent, logger);
     }
+
+    /// <summary>For refusals decided on a synchronous path: the refusal stands whether or not the event is written.</summary>
+    public void RecordInBackground(CallerIdentity? caller, string rpc, string? target, AccessDecision decision, string? serial = null) =>
+        _ = RecordAsync(caller, rpc, target, decision, serial).ContinueWith(
+            static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

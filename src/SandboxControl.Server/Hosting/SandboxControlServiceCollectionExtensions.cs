@@ -63,7 +63,9 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<StreamLimiter>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();
-        services.AddSingleton<IAuditSink, FileAuditSink>();
+        services.AddSingleton<FileAuditSink>();
+        services.AddSingleton<IAuditSink>(provider => provider.GetRequiredService<FileAuditSink>());
+        services.AddSingleton<AuditFileReader>();
 
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -77,6 +79,8 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddGrpc(options =>
         {
             options.Interceptors.Add<AuthorizationInterceptor>();
+            // Inside authorization: only calls that were allowed reach storage.
+            options.Interceptors.Add<StorageFailureInterceptor>();
             options.EnableDetailedErrors = false;
             // No catch-all endpoint for unknown services: only services with access rules are routed.
             options.IgnoreUnknownServices = true;

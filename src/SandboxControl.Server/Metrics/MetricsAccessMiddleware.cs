@@ -22,7 +22,8 @@ internal sealed class MetricsAccessMiddleware(RequestDelegate next, CallerAuthen
             { Kind: CallerKind.Operator } when roles.TryGetRole(caller.Name, out _) => (StatusCodes.Status200OK, "operator scrape"),
             _ => (StatusCodes.Status403Forbidden, "metrics are for configured operators only"),
         };
-        audit.Write(new AuditEvent(time.GetUtcNow(), caller?.ToString() ?? "unauthenticated", authentication.SerialNumber, Rpc, null, status == StatusCodes.Status200OK, status.ToString(System.Globalization.CultureInfo.InvariantCulture), reason));
+        // Awaited: a scrape is served only once its decision is durable (an I/O error fails the request).
+        await audit.WriteAsync(new AuditEvent(time.GetUtcNow(), caller?.ToString() ?? "unauthenticated", authentication.SerialNumber, Rpc, null, status == StatusCodes.Status200OK, status.ToString(System.Globalization.CultureInfo.InvariantCulture), reason)).ConfigureAwait(false);
         if (status != StatusCodes.Status200OK)
         {
             context.Response.StatusCode = status;

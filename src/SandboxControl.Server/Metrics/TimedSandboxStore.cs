@@ -70,6 +70,9 @@ internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics
     public Task<long?> AppendLogsAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken) =>
         TimeAsync(inner.AppendLogsAsync(sandboxId, incarnation, lines, cancellationToken));
 
+    public Task<IReadOnlyList<long?>> AppendLogBatchAsync(IReadOnlyList<LogAppend> appends, CancellationToken cancellationToken) =>
+        TimeAsync(inner.AppendLogBatchAsync(appends, cancellationToken));
+
     public Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, string? incarnation, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
         TimeAsync(inner.ReadLogsAsync(sandboxId, incarnation, afterSequence, since, limit, cancellationToken));
 

@@ -34,7 +34,7 @@ internal sealed partial class SandboxControlService
             RpcErrors.NotFound(request.SandboxId);
         }
 
-        RecordIssued(context, request.SandboxId, certificate, "certificate issued from an issuer-submitted CSR");
+        await RecordIssuedAsync(context, request.SandboxId, certificate, "certificate issued from an issuer-submitted CSR").ConfigureAwait(false);
         Log.CertificateIssued(logger, request.SandboxId, certificate.SerialNumber);
         return ToResponse(certificate);
     }
@@ -63,7 +63,7 @@ internal sealed partial class SandboxControlService
         }
 
         // The old serial (the caller's) and the new one in one event: revoking a sandbox's certificates means following this chain.
-        RecordIssued(context, caller.Name, certificate, "certificate renewed from " + caller.SerialNumber);
+        await RecordIssuedAsync(context, caller.Name, certificate, "certificate renewed from " + caller.SerialNumber).ConfigureAwait(false);
         Log.CertificateRenewed(logger, caller.Name, caller.SerialNumber, certificate.SerialNumber);
         return ToResponse(certificate);
     }
@@ -84,11 +84,11 @@ internal sealed partial class SandboxControlService
 
         var caller = context.GetCaller();
         var rpc = context.Method[(context.Method.LastIndexOf('/') + 1)..];
-        audit.WriteOrRefuse(
+        await audit.WriteOrRefuseAsync(
             new AuditEvent(
                 time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, revocation.SandboxId, true, nameof(StatusCode.OK),
                 "revoked " + string.Join(',', revocation.RevokedSerialNumbers), serial),
-            logger);
+            logger).ConfigureAwait(false);
         Log.CertificateLineageRevoked(logger, revocation.SandboxId, serial, revocation.RevokedSerialNumbers.Count);
         var response = new RevokeSandboxCertificateResponse { SandboxId = revocation.SandboxId };
         response.RevokedSerialNumbers.AddRange(revocation.RevokedSerialNumbers);
@@ -123,11 +123,11 @@ internal sealed partial class SandboxControlService
             context.CancellationToken);
 
     /// <summary>Before the certificate is returned: a certificate the audit trail does not know of is not handed out.</summary>
-    private void RecordIssued(ServerCallContext context, string sandboxId, X509Certificate2 certificate, string reason)
+    private Task RecordIssuedAsync(ServerCallContext context, string sandboxId, X509Certificate2 certificate, string reason)
     {
         var caller = context.GetCaller();
         var rpc = context.Method[(context.Method.LastIndexOf('/') + 1)..];
-        audit.WriteOrRefuse(
+        return audit.WriteOrRefuseAsync(
             new AuditEvent(time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, sandboxId, true, nameof(StatusCode.OK), reason, certificate.SerialNumber),
             logger);
     }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Storage;
+using SandboxControl.Server.Storage.LogCommit;
 using SandboxControl.V1;
 
 namespace SandboxControl.Server.Services;
@@ -22,7 +23,8 @@ internal sealed partial class SandboxControlService
             }
 
             var lines = ValidateLogLines(message);
-            var last = await store.AppendLogsAsync(message.SandboxId, pinned, lines, context.CancellationToken).ConfigureAwait(false);
+            // Acknowledged (and the next message read) only once the lines are committed, shared with other streams.
+            var last = await AppendAsync(message.SandboxId, pinned, lines, context.CancellationToken).ConfigureAwait(false);
             if (last is null)
             {
                 RpcErrors.NotFound(message.SandboxId);
@@ -33,6 +35,18 @@ internal sealed partial class SandboxControlService
         }
 
         return new PushSandboxLogsResponse { AcceptedLines = accepted };
+    }
+
+    private async Task<long?> AppendAsync(string sandboxId, string? incarnation, List<LogLineRecord> lines, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await logCommits.AppendAsync(sandboxId, incarnation, lines, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LogQueueFullException ex)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, ex.Message));
+        }
     }
 
     public override async Task GetSandboxLogs(GetSandboxLogsRequest request, IServerStreamWriter<LogLine> responseStream, ServerCallContext context)

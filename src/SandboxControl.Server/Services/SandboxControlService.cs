@@ -3,6 +3,7 @@ using SandboxControl.Server.Audit;
 using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Policies;
 using SandboxControl.Server.Storage;
+using SandboxControl.Server.Storage.LogCommit;
 
 namespace SandboxControl.Server.Services;
 
@@ -15,8 +16,10 @@ internal sealed partial class SandboxControlService(
     ISandboxStore store,
     CurrentPolicyCache policyCache,
     LogFeed logFeed,
+    LogCommitQueue logCommits,
     SandboxCertificateIssuer issuer,
     IAuditSink audit,
+    AuditFileReader auditReader,
     FollowStreamLimiter followLimiter,
     IOptions<LimitsOptions> limits,
     IHostApplicationLifetime lifetime,

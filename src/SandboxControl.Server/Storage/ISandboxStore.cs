@@ -113,6 +113,12 @@ internal interface ISandboxStore
     /// <summary>As the overload without incarnation; null (nothing written) unless the sandbox is still <paramref name="incarnation"/> (when given).</summary>
     Task<long?> AppendLogsAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="AppendLogsAsync"/> for several messages (of any sandboxes) in one transaction and one durable commit.
+    /// Returns, per append in order, the last assigned sequence or null if no such sandbox.
+    /// </summary>
+    Task<IReadOnlyList<long?>> AppendLogBatchAsync(IReadOnlyList<LogAppend> appends, CancellationToken cancellationToken);
+
     /// <summary>Lines with sequence &gt; afterSequence and timestamp &gt;= since, oldest first, at most limit.</summary>
     Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
         ReadLogsAsync(sandboxId, null, afterSequence, since, limit, cancellationToken);

@@ -25,6 +25,18 @@ internal sealed class StorageOptions
     /// </summary>
     public int LogRetentionLines { get; set; } = 10_000;
 
+    /// <summary>
+    /// Most log lines committed in one transaction (group commit: pushed messages of all sandboxes share it). Bounds
+    /// how long another write (a policy update, a status report) waits behind a log batch. Default 2000.
+    /// </summary>
+    public int LogBatchMaxLines { get; set; } = 1000;
+
+    /// <summary>
+    /// Most pushed log messages one sandbox may have waiting for their commit; more answer ResourceExhausted, so a
+    /// flooding sandbox cannot make the server hold its lines in memory. Default 64.
+    /// </summary>
+    public int LogQueueMaxMessagesPerSandbox { get; set; } = 64;
+
     /// <summary>Npgsql connection string of the shared database; required when Provider is "postgres".</summary>
     public string? PostgresConnectionString { get; set; }
 

@@ -34,6 +34,16 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add($"Storage:LogRetentionLines must be at least 1 (was {options.LogRetentionLines}).");
         }
 
+        if (options.LogBatchMaxLines < 1)
+        {
+            failures.Add($"Storage:LogBatchMaxLines must be at least 1 (was {options.LogBatchMaxLines}).");
+        }
+
+        if (options.LogQueueMaxMessagesPerSandbox < 1)
+        {
+            failures.Add($"Storage:LogQueueMaxMessagesPerSandbox must be at least 1 (was {options.LogQueueMaxMessagesPerSandbox}).");
+        }
+
         if (options.PolicyCacheBytes < 0)
         {
             failures.Add($"Storage:PolicyCacheBytes must not be negative (was {options.PolicyCacheBytes}).");

@@ -31,6 +31,7 @@ internal static class StorageServiceCollectionExtensions
                 ? ActivatorUtilities.CreateInstance<PostgresSandboxStore>(provider)
                 : ActivatorUtilities.CreateInstance<SqliteSandboxStore>(provider, provider.GetRequiredService<SqliteDatabaseLock>()));
         services.TryAddSingleton<CurrentPolicyCache>();
+        services.TryAddSingleton<LogCommit.LogCommitQueue>();
         services.AddHostedService<SandboxStoreInitializer>();
         return services;
     }

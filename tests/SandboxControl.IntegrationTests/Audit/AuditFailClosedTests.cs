@@ -43,12 +43,7 @@ public sealed class AuditFailClosedTests : IDisposable
     {
         public volatile bool Broken;
 
-        public void Write(AuditEvent auditEvent)
-        {
-            if (Broken)
-            {
-                throw new IOException("disk full");
-            }
-        }
+        public Task WriteAsync(AuditEvent auditEvent) =>
+            Broken ? Task.FromException(new IOException("disk full")) : Task.CompletedTask;
     }
 }

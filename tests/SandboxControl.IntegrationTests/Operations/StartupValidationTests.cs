@@ -43,6 +43,16 @@ public sealed class StartupValidationTests : IDisposable
         await AssertRefusedAsync(new() { ["Tls:ServerKeyPath"] = keyPath }, "is readable by group or others");
     }
 
+    [Fact]
+    public async Task UnwritableAuditFile_ExitsWithOneLine()
+    {
+        // A path under a regular file: refused even for root (ENOTDIR), unlike permission bits.
+        var notADirectory = _data.Combine("plain-file");
+        await File.WriteAllTextAsync(notADirectory, "x");
+
+        await AssertRefusedAsync(new() { ["Audit:Path"] = Path.Combine(notADirectory, "audit.log") }, "cannot be opened for appending");
+    }
+
     public void Dispose()
     {
         _data.Dispose();

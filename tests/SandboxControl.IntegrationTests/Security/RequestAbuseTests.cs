@@ -35,8 +35,8 @@ public sealed class RequestAbuseTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.All(lines, line =>
         {
             var root = System.Text.Json.JsonDocument.Parse(line).RootElement;
-            // Eight fields, and a ninth (the new serial) only on the issuance of the sandbox's certificate.
-            Assert.Equal(root.TryGetProperty("issuedSerial", out _) ? 9 : 8, root.EnumerateObject().Count());
+            // Eight fields and the replica, and the new serial only on the issuance of the sandbox's certificate.
+            Assert.Equal(root.TryGetProperty("issuedSerial", out _) ? 10 : 9, root.EnumerateObject().Count());
         });
         Assert.All(lines, line => Assert.DoesNotContain(line, c => c < ' '));
         Assert.All(lines, line => Assert.True(line.Length < 2048, "audit line not bounded"));

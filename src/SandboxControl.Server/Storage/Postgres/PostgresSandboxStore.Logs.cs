@@ -1,3 +1,4 @@
+using Npgsql;
 using NpgsqlTypes;
 
 namespace SandboxControl.Server.Storage.Postgres;
@@ -10,73 +11,127 @@ internal sealed partial class PostgresSandboxStore
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(lines);
 
+        return (await AppendLogBatchAsync([new LogAppend(sandboxId, lines, incarnation)], cancellationToken))[0];
+    }
+
+    public async Task<IReadOnlyList<long?>> AppendLogBatchAsync(IReadOnlyList<LogAppend> appends, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
+
         return await WriteAsync(
             async connection =>
             {
-                var locked = await LockSandboxAsync(connection, sandboxId, incarnation, cancellationToken);
-                if (locked is null)
+                // Rows locked in id order: two replicas' batches over the same sandboxes cannot deadlock.
+                var lastBySandbox = new SortedDictionary<string, long?>(StringComparer.Ordinal);
+                var incarnations = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var append in appends)
                 {
-                    return (long?)null;
+                    lastBySandbox.TryAdd(append.SandboxId, null);
                 }
 
-                var last = locked.Value.LogSequence;
-                if (lines.Count == 0)
+                await using (var lockRow = Command(connection, "SELECT log_sequence, incarnation FROM sandboxes WHERE id = @id FOR UPDATE;"))
                 {
-                    return last;
+                    var lockId = lockRow.Parameters.Add("id", NpgsqlDbType.Text);
+                    foreach (var sandboxId in lastBySandbox.Keys.ToList())
+                    {
+                        lockId.Value = sandboxId;
+                        await using var row = await lockRow.ExecuteReaderAsync(cancellationToken);
+                        var found = await row.ReadAsync(cancellationToken);
+                        lastBySandbox[sandboxId] = found ? row.GetInt64(0) : null;
+                        incarnations[sandboxId] = found ? row.GetString(1) : null;
+                    }
                 }
 
-                var sequences = new long[lines.Count];
-                var timestamps = new long[lines.Count];
-                var levels = new int[lines.Count];
-                var sources = new string[lines.Count];
-                var messages = new string[lines.Count];
-                for (var i = 0; i < lines.Count; i++)
+                var lineCount = appends.Sum(append => append.Lines.Count);
+                var ids = new List<string>(lineCount);
+                var sequences = new List<long>(lineCount);
+                var timestamps = new List<long>(lineCount);
+                var levels = new List<int>(lineCount);
+                var sources = new List<string>(lineCount);
+                var messages = new List<string>(lineCount);
+                var results = new long?[appends.Count];
+                var touched = new SortedSet<string>(StringComparer.Ordinal);
+                for (var i = 0; i < appends.Count; i++)
                 {
-                    sequences[i] = ++last;
-                    timestamps[i] = lines[i].Timestamp.ToUnixTimeMilliseconds();
-                    levels[i] = (int)lines[i].Level;
-                    sources[i] = lines[i].Source;
-                    messages[i] = lines[i].Message;
+                    var append = appends[i];
+                    if (lastBySandbox[append.SandboxId] is not { } last)
+                    {
+                        continue;
+                    }
+
+                    // Lines pushed for an incarnation that has since ended are not written into its successor's log.
+                    if (append.Incarnation is not null && !string.Equals(append.Incarnation, incarnations[append.SandboxId], StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    foreach (var line in append.Lines)
+                    {
+                        ids.Add(append.SandboxId);
+                        sequences.Add(++last);
+                        timestamps.Add(line.Timestamp.ToUnixTimeMilliseconds());
+                        levels.Add((int)line.Level);
+                        sources.Add(line.Source);
+                        messages.Add(line.Message);
+                    }
+
+                    if (append.Lines.Count > 0)
+                    {
+                        touched.Add(append.SandboxId);
+                    }
+
+                    lastBySandbox[append.SandboxId] = last;
+                    results[i] = last;
                 }
 
-                // One round trip for the whole batch.
-                await using (var insert = Command(
-                    connection,
-                    """
-                    INSERT INTO logs (sandbox_id, sequence, ts, level, source, message)
-                    SELECT @id, l.sequence, l.ts, l.level, l.source, l.message
-                    FROM unnest(@sequences, @timestamps, @levels, @sources, @messages) AS l (sequence, ts, level, source, message);
-                    """))
+                if (ids.Count > 0)
                 {
-                    insert.Parameters.AddWithValue("id", sandboxId);
-                    insert.Parameters.AddWithValue("sequences", sequences);
-                    insert.Parameters.AddWithValue("timestamps", timestamps);
-                    insert.Parameters.AddWithValue("levels", levels);
-                    insert.Parameters.AddWithValue("sources", sources);
-                    insert.Parameters.AddWithValue("messages", messages);
+                    // One round trip for every line of the batch.
+                    await using var insert = Command(
+                        connection,
+                        """
+                        INSERT INTO logs (sandbox_id, sequence, ts, level, source, message)
+                        SELECT l.sandbox_id, l.sequence, l.ts, l.level, l.source, l.message
+                        FROM unnest(@ids, @sequences, @timestamps, @levels, @sources, @messages) AS l (sandbox_id, sequence, ts, level, source, message);
+                        """);
+                    insert.Parameters.AddWithValue("ids", ids.ToArray());
+                    insert.Parameters.AddWithValue("sequences", sequences.ToArray());
+                    insert.Parameters.AddWithValue("timestamps", timestamps.ToArray());
+                    insert.Parameters.AddWithValue("levels", levels.ToArray());
+                    insert.Parameters.AddWithValue("sources", sources.ToArray());
+                    insert.Parameters.AddWithValue("messages", messages.ToArray());
                     await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                await using (var bump = Command(connection, "UPDATE sandboxes SET log_sequence = @last WHERE id = @id;"))
+                foreach (var sandboxId in touched)
                 {
-                    bump.Parameters.AddWithValue("last", last);
-                    bump.Parameters.AddWithValue("id", sandboxId);
-                    await bump.ExecuteNonQueryAsync(cancellationToken);
+                    await FinishAppendAsync(connection, sandboxId, lastBySandbox[sandboxId]!.Value, cancellationToken);
                 }
 
-                // Sequences are contiguous (assigned one by one, only the oldest are ever removed), so the newest N
-                // lines are exactly those above last - N: a range delete on the primary key.
-                await using (var trim = Command(connection, "DELETE FROM logs WHERE sandbox_id = @id AND sequence <= @cutoff;"))
-                {
-                    trim.Parameters.AddWithValue("id", sandboxId);
-                    trim.Parameters.AddWithValue("cutoff", last - _logRetentionLines);
-                    await trim.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                await NotifyAsync(connection, ChangeNotification.LogsAppended(sandboxId), cancellationToken);
-                return last;
+                return (IReadOnlyList<long?>)results;
             },
             cancellationToken);
+    }
+
+    private async Task FinishAppendAsync(NpgsqlConnection connection, string sandboxId, long last, CancellationToken cancellationToken)
+    {
+        await using (var bump = Command(connection, "UPDATE sandboxes SET log_sequence = @last WHERE id = @id;"))
+        {
+            bump.Parameters.AddWithValue("last", last);
+            bump.Parameters.AddWithValue("id", sandboxId);
+            await bump.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Sequences are contiguous (assigned one by one, only the oldest are ever removed), so the newest N
+        // lines are exactly those above last - N: a range delete on the primary key.
+        await using (var trim = Command(connection, "DELETE FROM logs WHERE sandbox_id = @id AND sequence <= @cutoff;"))
+        {
+            trim.Parameters.AddWithValue("id", sandboxId);
+            trim.Parameters.AddWithValue("cutoff", last - _logRetentionLines);
+            await trim.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await NotifyAsync(connection, ChangeNotification.LogsAppended(sandboxId), cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredLogLine>> ReadLogsAsync(string sandboxId, string? incarnation, long afterSequence, DateTimeOffset? since, int limit, CancellationToken cancellationToken)

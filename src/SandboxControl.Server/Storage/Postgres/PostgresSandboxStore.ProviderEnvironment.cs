@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace SandboxControl.Server.Storage.Postgres;
 
 /// <summary>Provider credentials: sealed (<see cref="ProviderEnvironmentSealing"/>), then stored; plaintext never reaches PostgreSQL.</summary>
@@ -7,6 +9,12 @@ internal sealed partial class PostgresSandboxStore
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(variables);
+
+        // A stale directory is an outage, not an absence: answering "not found" would be false.
+        if (Stopwatch.GetElapsedTime(Volatile.Read(ref _confirmedAt)) > _maxStaleness)
+        {
+            throw new StorageUnavailableException("database unreachable: sandbox directory not current");
+        }
 
         if (GetSandboxEntry(sandboxId) is not { } entry)
         {

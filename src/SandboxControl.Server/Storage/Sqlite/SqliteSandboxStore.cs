@@ -70,6 +70,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
 
             CreateDatabaseDirectory(_databasePath);
             _databaseLock?.Acquire(_databasePath);
+            RestrictFileModes(_databasePath);
             await using var connection = await OpenAsync(cancellationToken);
             await using (var journal = Command(connection, null, "PRAGMA journal_mode = WAL;"))
             {
@@ -322,6 +323,32 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         }
     }
 
+
+    /// <summary>
+    /// Owner-only database files whatever the umask: they hold policies and logs. SQLite creates -wal and -shm with
+    /// the database file's mode, so creating that one 0600 first covers them; existing files are tightened too.
+    /// </summary>
+    private static void RestrictFileModes(string databasePath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(databasePath))
+        {
+            using var created = new FileStream(databasePath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerOnly });
+        }
+
+        foreach (var path in (string[])[databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal"])
+        {
+            if (File.Exists(path) && File.GetUnixFileMode(path) != ownerOnly)
+            {
+                File.SetUnixFileMode(path, ownerOnly);
+            }
+        }
+    }
 
     private long UnixMsNow() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 

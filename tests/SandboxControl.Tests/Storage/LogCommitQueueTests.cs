@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Microsoft.Extensions.Options;
+using SandboxControl.Server.Storage;
+using SandboxControl.Server.Storage.LogCommit;
+using Xunit;
+
+namespace SandboxControl.Tests.Storage;
+
+public sealed class LogCommitQueueTests
+{
+    private static readonly LogLineRecord Line = new(DateTimeOffset.UnixEpoch, LogSeverity.Info, "s", "m");
+
+    [Fact]
+    public async Task Flooding_OtherSandboxServedInTheNextBatch_NotAfterTheFloodsQueue()
+    {
+        var store = BatchRecordingStore.Create(out var recorder);
+        await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 3, maxQueued: 64));
+        var first = queue.AppendAsync("flood", [Line], CancellationToken.None);
+        await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var flood = Enumerable.Range(0, 20).Select(_ => queue.AppendAsync("flood", [Line], CancellationToken.None)).ToList();
+        var victim = queue.AppendAsync("victim", [Line], CancellationToken.None);
+
+        recorder.Release.SetResult();
+        await Task.WhenAll([first, victim, .. flood]).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var batches = recorder.Batches.ToList();
+        Assert.Equal(["flood"], batches[0]);
+        // Round robin: one message per sandbox per turn, so the victim is in the second batch, not the eighth.
+        Assert.Contains("victim", batches[1]);
+        Assert.Equal(22, batches.Sum(batch => batch.Count));
+        Assert.True(batches.Count < 22, "messages waiting together share a commit");
+    }
+
+    [Fact]
+    public async Task PerSandboxBound_FullQueueRefused_OtherSandboxesStillAccepted()
+    {
+        var store = BatchRecordingStore.Create(out var recorder);
+        await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
+        var first = queue.AppendAsync("flood", [Line], CancellationToken.None);
+        await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var waiting = Enumerable.Range(0, 4).Select(_ => queue.AppendAsync("flood", [Line], CancellationToken.None)).ToList();
+
+        // Refused at once, before anything is queued.
+        Assert.Throws<LogQueueFullException>(() => { _ = queue.AppendAsync("flood", [Line], CancellationToken.None); });
+        var other = queue.AppendAsync("other", [Line], CancellationToken.None);
+        recorder.Release.SetResult();
+        await Task.WhenAll([first, other, .. waiting]).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task StoreFails_EveryMessageOfTheBatchFails_NoneAcknowledged()
+    {
+        var store = BatchRecordingStore.Create(out var recorder);
+        recorder.Failure = new IOException("disk full");
+        await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
+
+        var a = queue.AppendAsync("a", [Line], CancellationToken.None);
+        var b = queue.AppendAsync("b", [Line], CancellationToken.None);
+        recorder.Release.SetResult();
+
+        await Assert.ThrowsAsync<IOException>(() => a);
+        await Assert.ThrowsAsync<IOException>(() => b);
+    }
+
+    private static IOptions<StorageOptions> Options(int maxBatchLines, int maxQueued) =>
+        Microsoft.Extensions.Options.Options.Create(new StorageOptions { LogBatchMaxLines = maxBatchLines, LogQueueMaxMessagesPerSandbox = maxQueued });
+
+    /// <summary>A store that only records log batches; the first batch waits for Release.</summary>
+#pragma warning disable CA1852 // DispatchProxy derives from it at run time.
+    internal class BatchRecordingStore : DispatchProxy
+#pragma warning restore CA1852
+    {
+        public ConcurrentQueue<List<string>> Batches { get; } = new();
+
+        public TaskCompletionSource FirstBatchStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? Failure { get; set; }
+
+        public static ISandboxStore Create(out BatchRecordingStore recorder)
+        {
+            var store = Create<ISandboxStore, BatchRecordingStore>();
+            recorder = (BatchRecordingStore)(object)store;
+            return store;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod?.Name == nameof(ISandboxStore.AppendLogBatchAsync)
+                ? AppendAsync((IReadOnlyList<LogAppend>)args![0]!)
+                : throw new NotSupportedException(targetMethod?.Name);
+
+        private async Task<IReadOnlyList<long?>> AppendAsync(IReadOnlyList<LogAppend> appends)
+        {
+            FirstBatchStarted.TrySetResult();
+            await Release.Task;
+            if (Failure is not null)
+            {
+                throw Failure;
+            }
+
+            Batches.Enqueue([.. appends.Select(append => append.SandboxId)]);
+            return [.. appends.Select(_ => (long?)1)];
+        }
+    }
+}
