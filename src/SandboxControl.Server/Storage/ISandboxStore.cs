@@ -114,7 +114,7 @@ internal interface ISandboxStore
     Task<long?> AppendLogsAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken);
 
     /// <summary>
-    /// <see cref="AppendLogsAsync"/> for several messages (of any sandboxes) in one transaction and one durable commit.
+    /// <see cref="AppendLogsAsync(string, string?, IReadOnlyList{LogLineRecord}, CancellationToken)"/> for several messages (of any sandboxes) in one transaction and one durable commit.
     /// Returns, per append in order, the last assigned sequence or null if no such sandbox.
     /// </summary>
     Task<IReadOnlyList<long?>> AppendLogBatchAsync(IReadOnlyList<LogAppend> appends, CancellationToken cancellationToken);

@@ -16,10 +16,10 @@ public sealed class LogCommitQueueTests
     {
         var store = BatchRecordingStore.Create(out var recorder);
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 3, maxQueued: 64));
-        var first = queue.AppendAsync("flood", [Line], CancellationToken.None);
+        var first = queue.AppendAsync("flood", null, [Line], CancellationToken.None);
         await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var flood = Enumerable.Range(0, 20).Select(_ => queue.AppendAsync("flood", [Line], CancellationToken.None)).ToList();
-        var victim = queue.AppendAsync("victim", [Line], CancellationToken.None);
+        var flood = Enumerable.Range(0, 20).Select(_ => queue.AppendAsync("flood", null, [Line], CancellationToken.None)).ToList();
+        var victim = queue.AppendAsync("victim", null, [Line], CancellationToken.None);
 
         recorder.Release.SetResult();
         await Task.WhenAll([first, victim, .. flood]).WaitAsync(TimeSpan.FromSeconds(10));
@@ -37,13 +37,13 @@ public sealed class LogCommitQueueTests
     {
         var store = BatchRecordingStore.Create(out var recorder);
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
-        var first = queue.AppendAsync("flood", [Line], CancellationToken.None);
+        var first = queue.AppendAsync("flood", null, [Line], CancellationToken.None);
         await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var waiting = Enumerable.Range(0, 4).Select(_ => queue.AppendAsync("flood", [Line], CancellationToken.None)).ToList();
+        var waiting = Enumerable.Range(0, 4).Select(_ => queue.AppendAsync("flood", null, [Line], CancellationToken.None)).ToList();
 
         // Refused at once, before anything is queued.
-        Assert.Throws<LogQueueFullException>(() => { _ = queue.AppendAsync("flood", [Line], CancellationToken.None); });
-        var other = queue.AppendAsync("other", [Line], CancellationToken.None);
+        Assert.Throws<LogQueueFullException>(() => { _ = queue.AppendAsync("flood", null, [Line], CancellationToken.None); });
+        var other = queue.AppendAsync("other", null, [Line], CancellationToken.None);
         recorder.Release.SetResult();
         await Task.WhenAll([first, other, .. waiting]).WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -55,8 +55,8 @@ public sealed class LogCommitQueueTests
         recorder.Failure = new IOException("disk full");
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
 
-        var a = queue.AppendAsync("a", [Line], CancellationToken.None);
-        var b = queue.AppendAsync("b", [Line], CancellationToken.None);
+        var a = queue.AppendAsync("a", null, [Line], CancellationToken.None);
+        var b = queue.AppendAsync("b", null, [Line], CancellationToken.None);
         recorder.Release.SetResult();
 
         await Assert.ThrowsAsync<IOException>(() => a);
