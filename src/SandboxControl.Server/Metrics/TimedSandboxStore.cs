@@ -31,8 +31,8 @@ internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics
     public Task<CertificateRevocation?> RevokeCertificateLineageAsync(string serialNumber, CancellationToken cancellationToken) =>
         TimeAsync(inner.RevokeCertificateLineageAsync(serialNumber, cancellationToken));
 
-    public Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, CancellationToken cancellationToken) =>
-        TimeAsync(inner.CreateSandboxAsync(sandboxId, initialPolicy, createdBy, cancellationToken));
+    public Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, TimeSpan reuseDelay, CancellationToken cancellationToken) =>
+        TimeAsync(inner.CreateSandboxAsync(sandboxId, initialPolicy, createdBy, reuseDelay, cancellationToken));
 
     public Task<SandboxRecord?> GetSandboxAsync(string sandboxId, CancellationToken cancellationToken) =>
         TimeAsync(inner.GetSandboxAsync(sandboxId, cancellationToken));

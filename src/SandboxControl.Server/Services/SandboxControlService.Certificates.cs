@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -87,7 +88,7 @@ internal sealed partial class SandboxControlService
         await audit.WriteOrRefuseAsync(
             new AuditEvent(
                 time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, revocation.SandboxId, true, nameof(StatusCode.OK),
-                "revoked " + string.Join(',', revocation.RevokedSerialNumbers), serial),
+                string.Create(CultureInfo.InvariantCulture, $"revoked {serial} and its descendants ({revocation.RevokedSerialNumbers.Count} certificates)")),
             logger).ConfigureAwait(false);
         Log.CertificateLineageRevoked(logger, revocation.SandboxId, serial, revocation.RevokedSerialNumbers.Count);
         var response = new RevokeSandboxCertificateResponse { SandboxId = revocation.SandboxId };

@@ -3,6 +3,7 @@ using System.Text;
 using Grpc.Core;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Identity;
+using SandboxControl.Server.Storage;
 using SandboxControl.V1;
 
 namespace SandboxControl.Server.Services;
@@ -53,7 +54,19 @@ internal sealed partial class SandboxControlService
             ValidatePolicyDocument(initialPolicy);
         }
 
-        var created = await store.CreateSandboxAsync(request.SandboxId, initialPolicy, context.GetCaller().ToString(), context.CancellationToken).ConfigureAwait(false);
+        SandboxRecord? created;
+        try
+        {
+            // Only with external certificates, whose tie to an incarnation is their NotBefore: a gap after a deletion,
+            // enforced by the store on one clock for all replicas.
+            var reuseDelay = _identity.AcceptExternalCertificates ? _identity.ExternalReuseDelay : TimeSpan.Zero;
+            created = await store.CreateSandboxAsync(request.SandboxId, initialPolicy, context.GetCaller().ToString(), reuseDelay, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (SandboxIdReusedTooSoonException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"sandbox id '{request.SandboxId}' was deleted moments ago; retry in a few seconds"));
+        }
+
         if (created is null)
         {
             RpcErrors.AlreadyExists(request.SandboxId);

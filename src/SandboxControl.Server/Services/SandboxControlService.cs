@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Identity;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Issuance;
 using SandboxControl.Server.Policies;
@@ -22,12 +23,14 @@ internal sealed partial class SandboxControlService(
     AuditFileReader auditReader,
     FollowStreamLimiter followLimiter,
     IOptions<LimitsOptions> limits,
+    IOptions<IdentityOptions> identity,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<SandboxControlService> logger,
     PolicyValidator policyValidator) : V1.SandboxControl.SandboxControlBase
 {
     private readonly LimitsOptions _limits = limits.Value;
+    private readonly IdentityOptions _identity = identity.Value;
 
     private bool SandboxExists(string sandboxId) => store.GetSandboxCreatedAt(sandboxId) is not null;
 }

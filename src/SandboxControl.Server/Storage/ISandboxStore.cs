@@ -16,7 +16,15 @@ internal interface ISandboxStore
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>Creates a sandbox, optionally with policy version 1. Returns null if the id already exists.</summary>
-    Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, CancellationToken cancellationToken);
+    Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, CancellationToken cancellationToken) =>
+        CreateSandboxAsync(sandboxId, initialPolicy, createdBy, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// As the overload without <paramref name="reuseDelay"/>; with a positive one, throws
+    /// <see cref="SandboxIdReusedTooSoonException"/> (and creates nothing) if the id was deleted less than that long ago,
+    /// measured on the store's clock (the database's, for PostgreSQL: one clock for every replica).
+    /// </summary>
+    Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, TimeSpan reuseDelay, CancellationToken cancellationToken);
 
     Task<SandboxRecord?> GetSandboxAsync(string sandboxId, CancellationToken cancellationToken);
 

@@ -76,7 +76,7 @@ public sealed class CertificateLineageTests(ServerFixture fixture) : IClassFixtu
 
         var revoked = await Server.Admin.RevokeSandboxCertificateAsync(new RevokeSandboxCertificateRequest { SerialNumber = second.SerialNumber.ToLowerInvariant() });
 
-        Assert.Equal([second.SerialNumber, third.SerialNumber], revoked.RevokedSerialNumbers.Order());
+        Assert.Equal(new[] { second.SerialNumber, third.SerialNumber }.Order(), revoked.RevokedSerialNumbers.Order());
         await AssertRefusedAsync(Server.Client(second), id);
         await AssertRefusedAsync(Server.Client(third), id);
         Assert.Equal(Policy, (await Server.Client(first).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);

@@ -85,7 +85,7 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
         }
     }
 
-    public async Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, CancellationToken cancellationToken)
+    public async Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, TimeSpan reuseDelay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(createdBy);
@@ -106,6 +106,20 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
                 if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
                 {
                     return null;
+                }
+
+                // After the insert, so a delete that committed while the insert waited on the row is seen. The database's
+                // clock on both sides: replicas' clocks never enter it.
+                if (reuseDelay > TimeSpan.Zero)
+                {
+                    await using var tombstone = Command(
+                        connection,
+                        "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint - deleted_at FROM sandbox_tombstones WHERE id = @id;");
+                    tombstone.Parameters.AddWithValue("id", sandboxId);
+                    if (await tombstone.ExecuteScalarAsync(cancellationToken) is long sinceDeletion && sinceDeletion < (long)reuseDelay.TotalMilliseconds)
+                    {
+                        throw new SandboxIdReusedTooSoonException();
+                    }
                 }
 
                 if (initialPolicy is not null)

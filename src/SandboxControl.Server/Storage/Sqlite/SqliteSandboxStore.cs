@@ -108,7 +108,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         }
     }
 
-    public async Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, CancellationToken cancellationToken)
+    public async Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, TimeSpan reuseDelay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sandboxId);
         ArgumentNullException.ThrowIfNull(createdBy);
@@ -130,6 +130,17 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
                 if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
                 {
                     return null;
+                }
+
+                if (reuseDelay > TimeSpan.Zero)
+                {
+                    await using var tombstone = Command(connection, transaction, "SELECT deleted_at FROM sandbox_tombstones WHERE id = $id;");
+                    tombstone.Parameters.AddWithValue("$id", sandboxId);
+                    if (await tombstone.ExecuteScalarAsync(cancellationToken) is long deletedAt && now - deletedAt < (long)reuseDelay.TotalMilliseconds)
+                    {
+                        // Thrown inside the transaction: it rolls back, nothing is created.
+                        throw new SandboxIdReusedTooSoonException();
+                    }
                 }
 
                 if (initialPolicy is not null)
