@@ -40,7 +40,8 @@ public sealed class ConnectionLimitTests : IAsyncLifetime, IDisposable
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => _server.Client(certificate).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id }).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        // Closed right after the handshake: seen as Unavailable, or as Internal when the client had already sent its request.
+        Assert.Contains(ex.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
         Assert.Equal("p", (await GrpcClients.Client(first).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
         Assert.Equal("q", (await _server.Client(_pki.Sandbox(other)).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = other })).Document);
         Assert.Contains(_server.Logs.Lines, line => line.Contains("Connection of sandbox/" + id + " closed", StringComparison.Ordinal));

@@ -23,7 +23,7 @@ public sealed class GuardedMarshallerTests
     {
         var guarded = GuardedMarshaller.Guard(Method);
 
-        var ex = Assert.Throws<RpcException>(() => guarded.RequestMarshaller.Deserializer(body));
+        var ex = Assert.Throws<RpcException>(() => guarded.RequestMarshaller.ContextualDeserializer(new Payload(body)));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Equal(GuardedMarshaller.InvalidBodyMessage, ex.Status.Detail);
@@ -34,10 +34,20 @@ public sealed class GuardedMarshallerTests
     {
         var guarded = GuardedMarshaller.Guard(Method);
 
-        var parsed = guarded.RequestMarshaller.Deserializer(new GetSandboxPolicyRequest { SandboxId = "demo" }.ToByteArray());
+        var parsed = guarded.RequestMarshaller.ContextualDeserializer(new Payload(new GetSandboxPolicyRequest { SandboxId = "demo" }.ToByteArray()));
 
         Assert.Equal("demo", parsed.SandboxId);
         Assert.Equal(Method.FullName, guarded.FullName);
         Assert.Same(Method.ResponseMarshaller, guarded.ResponseMarshaller);
+    }
+
+    // What grpc-dotnet hands a marshaller: the received message's bytes.
+    private sealed class Payload(byte[] bytes) : DeserializationContext
+    {
+        public override int PayloadLength => bytes.Length;
+
+        public override byte[] PayloadAsNewBuffer() => (byte[])bytes.Clone();
+
+        public override System.Buffers.ReadOnlySequence<byte> PayloadAsReadOnlySequence() => new(bytes);
     }
 }
