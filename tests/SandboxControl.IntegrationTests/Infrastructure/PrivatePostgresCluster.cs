@@ -31,7 +31,7 @@ public sealed class PrivatePostgresCluster : IDisposable
     {
         var bin = FindBin() ?? throw new InvalidOperationException("PostgreSQL server binaries not found under /usr/lib/postgresql");
         var directory = System.IO.Directory.CreateTempSubdirectory("sandboxcontrol-pgfault-").FullName;
-        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        Run("chmod", "755", directory);
         Run("chown", "postgres:", directory);
         var cluster = new PrivatePostgresCluster(directory, bin);
         cluster.AsPostgres("initdb", "-D", Path.Combine(directory, "data"), "-U", "postgres", "-A", "trust", "--no-sync");
