@@ -31,6 +31,10 @@ public sealed class PolicyStartupTests : IDisposable
             },
             "is refused: policy document violates the schema: /filesystem/write/0:");
 
+    [Fact]
+    public async Task UnknownFormat_ExitsWithOneLine() =>
+        await AssertRefusedAsync(new() { ["Policy:Format"] = "xml" }, "Policy:Format");
+
     public void Dispose()
     {
         _data.Dispose();
