@@ -6,7 +6,11 @@ internal sealed class PolicyOptions
     public const string SectionName = "Policy";
 
     /// <summary>opaque (any non-empty text, the default), json or yaml: every document must parse in this format.</summary>
-    public PolicyFormat Format { get; set; } = PolicyFormat.Opaque;
+    /// <remarks>A string, not the enum: an unknown value must reach the validator as one line, not fail the binder.</remarks>
+    public string Format { get; set; } = "opaque";
+
+    /// <summary><see cref="Format"/> parsed; <see cref="PolicyFormat.Opaque"/> until validated.</summary>
+    public PolicyFormat ParsedFormat => Enum.TryParse<PolicyFormat>(Format, ignoreCase: true, out var format) && Enum.IsDefined(format) ? format : PolicyFormat.Opaque;
 
     /// <summary>
     /// Optional JSON Schema (draft 2020-12) file every json or yaml document must satisfy. Loaded and checked at start;

@@ -8,7 +8,7 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
     public ValidateOptionsResult Validate(string? name, PolicyOptions options)
     {
         List<string> failures = [];
-        if (!Enum.IsDefined(options.Format))
+        if (options.Format is not { } format || !new[] { "opaque", "json", "yaml" }.Contains(format, StringComparer.OrdinalIgnoreCase))
         {
             failures.Add("Policy:Format must be opaque, json or yaml.");
         }
@@ -21,7 +21,7 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
         PolicySchema? schema = null;
         if (options.SchemaPath is { Length: > 0 } schemaPath)
         {
-            if (options.Format == PolicyFormat.Opaque)
+            if (options.ParsedFormat == PolicyFormat.Opaque)
             {
                 failures.Add("Policy:SchemaPath needs Policy:Format json or yaml (an opaque document cannot be checked against a schema).");
             }
@@ -56,7 +56,7 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             return;
         }
 
-        if (PolicyValidator.Problem(options.Format, schema, text) is { } problem)
+        if (PolicyValidator.Problem(options.ParsedFormat, schema, text) is { } problem)
         {
             failures.Add($"Policy:DefaultPath file '{path}' is refused: {problem}.");
         }

@@ -7,7 +7,7 @@ internal sealed class PolicySchemaWatcher(PolicyValidator validator, IOptions<Po
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.Format == PolicyFormat.Opaque || string.IsNullOrEmpty(options.Value.SchemaPath))
+        if (options.Value.ParsedFormat == PolicyFormat.Opaque || string.IsNullOrEmpty(options.Value.SchemaPath))
         {
             return;
         }

@@ -16,7 +16,7 @@ internal sealed class PolicyValidator
     {
         _options = options.Value;
         _logger = logger;
-        if (_options.Format != PolicyFormat.Opaque && _options.SchemaPath is { Length: > 0 } path)
+        if (_options.ParsedFormat != PolicyFormat.Opaque && _options.SchemaPath is { Length: > 0 } path)
         {
             // The options validator already loaded it at start; failing here means it broke in between.
             _schema = PolicySchema.Load(path, out var problem) ?? throw new InvalidOperationException(problem);
@@ -25,13 +25,13 @@ internal sealed class PolicyValidator
         DefaultDocument = _options.DefaultPath is { Length: > 0 } defaultPath ? File.ReadAllText(defaultPath) : null;
     }
 
-    public PolicyFormat Format => _options.Format;
+    public PolicyFormat Format => _options.ParsedFormat;
 
     /// <summary>The document a sandbox created without one gets as version 1; null when none is configured.</summary>
     public string? DefaultDocument { get; }
 
     /// <summary>Checks one document: not empty, no control characters, and in json/yaml mode parses and satisfies the schema.</summary>
-    public PolicyCheck Check(string document) => new(Problem(_options.Format, _schema, document));
+    public PolicyCheck Check(string document) => new(Problem(_options.ParsedFormat, _schema, document));
 
     /// <summary>The same check, with an explicit format and schema (the options validator runs it before the server exists).</summary>
     public static string? Problem(PolicyFormat format, PolicySchema? schema, string document)
@@ -59,7 +59,7 @@ internal sealed class PolicyValidator
     /// <summary>Re-reads the schema file if its content changed. A broken new schema is refused and the previous one stays.</summary>
     public void ReloadSchema()
     {
-        if (_options.Format == PolicyFormat.Opaque || _options.SchemaPath is not { Length: > 0 } path)
+        if (_options.ParsedFormat == PolicyFormat.Opaque || _options.SchemaPath is not { Length: > 0 } path)
         {
             return;
         }

@@ -62,9 +62,9 @@ public sealed class PolicyRolloutTests(ITestOutputHelper output) : IDisposable
         await connection.OpenAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
-        var sandbox = Prepare(connection, transaction, "INSERT INTO sandboxes (id, created_at, created_by, policy_version) VALUES ($id, $at, 'operator/seed', $version);", "$id", "$at", "$version");
-        var policy = Prepare(connection, transaction, "INSERT INTO policies (sandbox_id, version, document, created_at, created_by) VALUES ($id, $version, $document, $at, 'operator/seed');", "$id", "$version", "$document", "$at");
-        var status = Prepare(connection, transaction, "INSERT INTO policy_status (sandbox_id, version, state, message, reported_at) VALUES ($id, $version, $state, $message, $at);", "$id", "$version", "$state", "$message", "$at");
+        await using var sandbox = Prepare(connection, transaction, "INSERT INTO sandboxes (id, created_at, created_by, policy_version) VALUES ($id, $at, 'operator/seed', $version);", "$id", "$at", "$version");
+        await using var policy = Prepare(connection, transaction, "INSERT INTO policies (sandbox_id, version, document, created_at, created_by) VALUES ($id, $version, $document, $at, 'operator/seed');", "$id", "$version", "$document", "$at");
+        await using var status = Prepare(connection, transaction, "INSERT INTO policy_status (sandbox_id, version, state, message, reported_at) VALUES ($id, $version, $state, $message, $at);", "$id", "$version", "$state", "$message", "$at");
         for (var i = 0; i < Sandboxes; i++)
         {
             var id = $"sbx-{i:D5}";

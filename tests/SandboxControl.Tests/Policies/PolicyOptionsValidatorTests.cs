@@ -13,7 +13,7 @@ public sealed class PolicyOptionsValidatorTests : IDisposable
     {
         var options = new PolicyOptions
         {
-            Format = PolicyFormat.Yaml,
+            Format = "yaml",
             SchemaPath = PolicyExamples.SchemaPath,
             DefaultPath = Path.Combine(PolicyExamples.Directory, "valid", "offline.yaml"),
         };
@@ -30,7 +30,7 @@ public sealed class PolicyOptionsValidatorTests : IDisposable
         var path = _directory.File("schema.json");
         File.WriteAllText(path, schema);
 
-        var result = new PolicyOptionsValidator().Validate(null, new PolicyOptions { Format = PolicyFormat.Json, SchemaPath = path });
+        var result = new PolicyOptionsValidator().Validate(null, new PolicyOptions { Format = "json", SchemaPath = path });
 
         Assert.True(result.Failed);
         var failure = Assert.Single(result.Failures!);
@@ -44,7 +44,7 @@ public sealed class PolicyOptionsValidatorTests : IDisposable
     {
         var options = new PolicyOptions
         {
-            Format = PolicyFormat.Yaml,
+            Format = "yaml",
             SchemaPath = PolicyExamples.SchemaPath,
             DefaultPath = Path.Combine(PolicyExamples.Directory, "invalid", "write-root.yaml"),
         };
@@ -58,8 +58,8 @@ public sealed class PolicyOptionsValidatorTests : IDisposable
     [Fact]
     public void Validate_MissingFilesAndSchemaWithOpaque_Fail()
     {
-        var missing = new PolicyOptions { Format = PolicyFormat.Yaml, SchemaPath = _directory.File("absent.json") };
-        var opaque = new PolicyOptions { Format = PolicyFormat.Opaque, SchemaPath = PolicyExamples.SchemaPath };
+        var missing = new PolicyOptions { Format = "yaml", SchemaPath = _directory.File("absent.json") };
+        var opaque = new PolicyOptions { Format = "opaque", SchemaPath = PolicyExamples.SchemaPath };
         var noDefault = new PolicyOptions { DefaultPath = _directory.File("absent.yaml") };
 
         Assert.Contains("does not exist", Assert.Single(new PolicyOptionsValidator().Validate(null, missing).Failures!), StringComparison.Ordinal);
