@@ -32,6 +32,7 @@ internal static class SandboxControlServiceCollectionExtensions
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
         AddValidatedOptions<IssuanceOptions, IssuanceOptionsValidator>(services, IssuanceOptions.SectionName);
         AddValidatedOptions<AuditOptions, AuditOptionsValidator>(services, AuditOptions.SectionName);
+        AddValidatedOptions<LogOutputOptions, LogOutputOptionsValidator>(services, LogOutputOptions.SectionName);
 
         // Storage registers the secrets protector it encrypts credentials with.
         services.AddSandboxStorage();
