@@ -110,6 +110,7 @@ public sealed partial class ServerProcess : IDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (https://\S+)")]
+    // Text or JSON output (where the address may be quoted and escaped).
+    [GeneratedRegex(@"Now listening on: \\?""?(https://[^\s""\\]+)")]
     private static partial Regex ListeningRegex();
 }
