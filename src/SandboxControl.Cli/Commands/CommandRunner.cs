@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grpc.Core;
 using SandboxControl.Cli.Connection;
+using SandboxControl.Cli.Input;
 using SandboxControl.Cli.Output;
 
 namespace SandboxControl.Cli.Commands;
@@ -21,10 +22,26 @@ internal sealed class CommandRunner(CliConsole console, GlobalOptions globalOpti
 
     private async Task<int> RunAsync(ParseResult parseResult, Func<CommandContext, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
-        using var context = new CommandContext(parseResult, console, globalOptions);
+        using var context = new CommandContext(parseResult, console, globalOptions) { UntilStopped = cancellationToken };
+        var timeoutText = parseResult.GetValue(globalOptions.Timeout) ?? "";
+        if (!Durations.TryParse(timeoutText, out var timeout) || timeout <= TimeSpan.Zero)
+        {
+            return await FailAsync(ExitCodes.Usage, $"error: --timeout '{TextSanitizer.Clean(timeoutText)}' is not a duration like 500ms, 10s, 2m or 1h.");
+        }
+
+        // The default deadline: a server that accepts TCP and never answers must not hang a script.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            return await body(context, cancellationToken);
+            return await body(context, deadline.Token);
+        }
+        catch (Exception exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested && IsCancellation(exception))
+        {
+            var server = context.Connection?.Settings.Server.ToString().TrimEnd('/') ?? "the server";
+            return await FailAsync(
+                ExitCodes.CannotConnect,
+                $"error: no answer from {server} within {timeoutText} (--timeout); the server may be overloaded, or the address is not a SandboxControl server.");
         }
         catch (UsageException exception)
         {
@@ -47,6 +64,9 @@ internal sealed class CommandRunner(CliConsole console, GlobalOptions globalOpti
     /// <summary><c>error: &lt;StatusCode&gt;: &lt;detail&gt;</c>, the detail escaped (it is server-supplied text).</summary>
     public static string ServerError(RpcException exception) =>
         "error: " + exception.StatusCode + ": " + TextSanitizer.Clean(exception.Status.Detail);
+
+    private static bool IsCancellation(Exception exception) =>
+        exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded };
 
     private async Task<int> FailAsync(int exitCode, string message)
     {
