@@ -12,6 +12,7 @@ internal static class ServerCommands
         var server = new Command("server", "Information about the server itself.");
         var status = new Command("status", """
             Show the server's version, health (SERVING while its store answers) and storage engine.
+            Exits 0 only when the server is SERVING (1 otherwise), so it serves as an mTLS health probe.
 
             Examples:
               sandboxctl server status
@@ -29,7 +30,7 @@ internal static class ServerCommands
                 ("trust domain", answer.TrustDomain),
                 ("issuance", answer.IssuanceEnabled ? "on" : "off"),
             ]));
-            return ExitCodes.Success;
+            return answer.Health == "SERVING" ? ExitCodes.Success : ExitCodes.ServerRefused;
         });
         server.Subcommands.Add(status);
         return server;

@@ -25,7 +25,7 @@ public sealed class SandboxctlConnectionSettingsTests(ServerFixture fixture) : I
 
         var fromEnvironment = await CliHarness.RunInAsync(_admin.Directory, ["sandboxes", "list"], environment: Environment(missing));
         var flagWins = await CliHarness.RunInAsync(
-            _admin.Directory, ["sandboxes", "list", "--cert", _admin.CertificatePath], environment: Environment(missing));
+            _admin.Directory, ["sandboxes", "list", "--cert", _admin.CertificatePath, "--key", _admin.KeyPath], environment: Environment(missing));
 
         Assert.Equal(3, fromEnvironment.ExitCode);
         Assert.Contains($"'{missing}' does not exist", fromEnvironment.Error, StringComparison.Ordinal);

@@ -172,10 +172,39 @@ public sealed partial class StartupFailureTests : IDisposable
         AssertNoTrace(output);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task GroupReadableKey_ProcessOwnGroup_Accepted_OtherGroup_Refused()
+    {
+        // What a Kubernetes Secret volume with fsGroup = runAsGroup produces: mode 0440, group = the process's group.
+        var keyPath = _data.Combine("server-0440.key");
+        File.Copy(_pki.ServerKeyPath, keyPath);
+        Chown(":4242", keyPath);
+        File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.GroupRead);
+        var arguments = await TestServer.ArgumentsAsync(_pki, _data.Path, new Dictionary<string, string> { ["Tls:ServerKeyPath"] = keyPath });
+
+        using (var ownGroup = ServerProcess.Start(arguments, _data.Path, ["setpriv", "--regid=4242", "--clear-groups"]))
+        {
+            await ownGroup.WaitUntilListeningAsync(Deadline);
+        }
+
+        using var otherGroup = ServerProcess.Start(arguments, _data.Path, ["setpriv", "--regid=4243", "--clear-groups"]);
+        Assert.Equal(2, await otherGroup.WaitForExitAsync(Deadline));
+        var problem = Assert.Single(ProblemLines(otherGroup.Output));
+        Assert.EndsWith($"Startup error: Tls:ServerKeyPath '{keyPath}' is readable by group or others; chmod 600 it.", problem, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _data.Dispose();
         _pki.Dispose();
+    }
+
+    private static void Chown(string owner, string path)
+    {
+        using var chown = System.Diagnostics.Process.Start("chown", [owner, path]);
+        chown.WaitForExit();
+        Assert.Equal(0, chown.ExitCode);
     }
 
     private static List<string> ProblemLines(string output) =>

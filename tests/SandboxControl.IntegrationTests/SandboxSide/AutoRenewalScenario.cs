@@ -67,9 +67,9 @@ internal static class AutoRenewalScenario
             {
                 Assert.Equal("p", (await client.GetPolicyAsync()).Document);
             }
-            catch (RpcException ex)
+            catch (SandboxControl.Client.Errors.SandboxControlException ex)
             {
-                failures.Add($"{clock.Elapsed.TotalSeconds:F1}s {ex.StatusCode} {ex.Status.Detail}");
+                failures.Add($"{clock.Elapsed.TotalSeconds:F1}s {ex.GetType().Name} {ex.Message}");
             }
 
             sink.Write(LogSeverity.Info, "renewal-test", "call " + calls);
