@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using SandboxControl.Client;
 using SandboxControl.Client.Credentials;
