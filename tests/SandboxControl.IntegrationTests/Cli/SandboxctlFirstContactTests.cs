@@ -83,7 +83,8 @@ public sealed class SandboxctlFirstContactTests(ServerFixture fixture) : IClassF
         Assert.DoesNotContain("first-secret-value", afterEmpty.Out + afterEmpty.Error, StringComparison.Ordinal);
         Assert.Equal(0, cleared.ExitCode);
         Assert.Contains("variables set  0", cleared.Out, StringComparison.Ordinal);
-        Assert.Equal("{ }", afterClear.Out.Trim());
+        using var names = System.Text.Json.JsonDocument.Parse(afterClear.Out);
+        Assert.Equal(0, names.RootElement.TryGetProperty("names", out var list) ? list.GetArrayLength() : 0);
     }
 
     [Fact]
@@ -96,7 +97,8 @@ public sealed class SandboxctlFirstContactTests(ServerFixture fixture) : IClassF
         var result = await viewer.RunAsync("env", "list", id, "-o", "json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("\"names\": [ \"A_KEY\", \"B_KEY\" ]", result.Out, StringComparison.Ordinal);
+        using var names = System.Text.Json.JsonDocument.Parse(result.Out);
+        Assert.Equal(["A_KEY", "B_KEY"], names.RootElement.GetProperty("names").EnumerateArray().Select(name => name.GetString()));
         Assert.DoesNotContain("value-", result.Out, StringComparison.Ordinal);
     }
 
@@ -199,6 +201,26 @@ public sealed class SandboxctlFirstContactTests(ServerFixture fixture) : IClassF
         Assert.Contains("\"health\": \"SERVING\"", result.Out, StringComparison.Ordinal);
         Assert.Contains("\"storageEngine\": \"sqlite\"", result.Out, StringComparison.Ordinal);
         Assert.Contains("\"version\": ", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TypoInSubcommand_OneLineWithSuggestion()
+    {
+        var result = await CliHarness.RunInAsync(_admin.Directory, ["env", "lst", "web-1"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            ["error: unknown command 'lst' for 'sandboxctl env'; did you mean \"list\"? (commands: set, list)", "Run 'sandboxctl --help' for usage."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task DirectoryAsInputFile_UsageSaysDirectory()
+    {
+        var result = await _admin.RunAsync("env", "set", "web-1", "-f", _admin.Directory);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: credentials file '{_admin.Directory}' is a directory.", result.Error.Trim());
     }
 
     public void Dispose() => _admin.Dispose();

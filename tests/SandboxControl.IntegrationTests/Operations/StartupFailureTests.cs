@@ -149,7 +149,7 @@ public sealed partial class StartupFailureTests : IDisposable
         {
             ["Serilog:Using:0"] = "Serilog.Sinks.Console",
             ["Serilog:WriteTo:0:Name"] = "Console",
-            ["Serilog:WriteTo:0:Args:formatter"] = "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compact",
+            ["Serilog:WriteTo:0:Args:formatter"] = "Serilog.Formatting.Compact.RenderedCompactJsonFormatter, Serilog.Formatting.Compact",
         });
         using var server = ServerProcess.Start(arguments, _data.Path);
         await server.WaitUntilListeningAsync(Deadline);
