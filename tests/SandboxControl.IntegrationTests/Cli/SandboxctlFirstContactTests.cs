@@ -223,6 +223,30 @@ public sealed class SandboxctlFirstContactTests(ServerFixture fixture) : IClassF
         Assert.Equal($"error: credentials file '{_admin.Directory}' is a directory.", result.Error.Trim());
     }
 
+    [Fact]
+    public async Task SandboxesListWatch_RepeatsUntilStopped_Exit0()
+    {
+        var id = await Server.CreateUniqueSandboxAsync("cli-watch", "p");
+        var output = new ConcurrentStringWriter();
+        using var stop = new CancellationTokenSource();
+
+        var run = _admin.RunAsync(["sandboxes", "list", "--watch", "--interval", "200ms"], stdin: "", output, stop.Token);
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (output.ToString().Split('\n').Count(line => line.StartsWith("ID ", StringComparison.Ordinal)) < 2)
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+        }
+
+        await stop.CancelAsync();
+        var result = await run;
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(result.Out.Split('\n').Count(line => line.StartsWith(id, StringComparison.Ordinal)) >= 2, result.Out);
+        Assert.Equal("", result.Error);
+    }
+
     public void Dispose() => _admin.Dispose();
 
     private static async Task WriteConfigAsync(TempDirectory home, string json)
