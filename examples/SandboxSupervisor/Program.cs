@@ -1,19 +1,46 @@
-using Grpc.Core;
 using SandboxControl.Client;
+using SandboxControl.Client.Errors;
 using SandboxControl.Client.Logs;
 using SandboxControl.Client.Policies;
 using SandboxSupervisor;
 
 // A sandbox supervisor in a few lines: fetch the policy, report it loaded, read the credentials,
 // push logs, watch for a new policy version and renew the certificate.
-var settings = SupervisorSettings.Parse(args);
-await using var client = SandboxClient.Create(new SandboxClientOptions
+if (args is ["--help"] or ["-h"])
 {
-    ServerAddress = settings.Server,
-    CertificatePath = settings.CertificatePath,
-    KeyPath = settings.KeyPath,
-    CaBundlePath = settings.CaPath,
-});
+    Console.WriteLine(SupervisorSettings.Usage);
+    return 0;
+}
+
+SupervisorSettings settings;
+try
+{
+    settings = SupervisorSettings.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine("error: " + ex.Message);
+    return 2;
+}
+
+SandboxClient created;
+try
+{
+    created = SandboxClient.Create(new SandboxClientOptions
+    {
+        ServerAddress = settings.Server,
+        CertificatePath = settings.CertificatePath,
+        KeyPath = settings.KeyPath,
+        CaBundlePath = settings.CaPath,
+    });
+}
+catch (SandboxControlException ex)
+{
+    Console.Error.WriteLine("error: " + ex.Message);
+    return 2;
+}
+
+await using var client = created;
 client.CertificateChanged += (_, e) => Console.WriteLine($"certificate now {e.Certificate.SerialNumber}, valid until {e.Certificate.NotAfter:u} ({e.Reason})");
 Console.WriteLine($"sandbox '{client.SandboxId}' (from {client.Identity.SpiffeId}), certificate {client.Certificate.SerialNumber} valid until {client.Certificate.NotAfter:u}");
 
@@ -51,8 +78,14 @@ try
     Console.WriteLine($"log lines pushed {logs.SentLines}, dropped {logs.DroppedLines}; see them with: sandboxctl logs {client.SandboxId}");
     return 0;
 }
-catch (RpcException ex)
+catch (ServerRefusedException ex)
 {
-    Console.Error.WriteLine($"the server refused: {ex.StatusCode} {ex.Status.Detail}");
+    Console.Error.WriteLine("error: " + ex.Message);
     return 1;
+}
+catch (SandboxControlException ex)
+{
+    // Unreachable, handshake refused, certificate expired: nothing was served.
+    Console.Error.WriteLine("error: " + ex.Message);
+    return 3;
 }

@@ -22,6 +22,14 @@ public static class CliApp
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
+            if (UnknownCommand(parseResult) is { } unknown)
+            {
+                // One line for a mistyped subcommand, not one per token the parser could not place.
+                await console.Error.WriteLineAsync("error: " + unknown);
+                await console.Error.WriteLineAsync("Run 'sandboxctl --help' for usage.");
+                return ExitCodes.Usage;
+            }
+
             foreach (var error in parseResult.Errors)
             {
                 await console.Error.WriteLineAsync("error: " + TextSanitizer.CleanMultiline(error.Message));
@@ -41,5 +49,30 @@ public static class CliApp
             ProcessTerminationTimeout = null,
         };
         return await parseResult.InvokeAsync(invocation, cancellationToken);
+    }
+
+    private static string? UnknownCommand(ParseResult parseResult)
+    {
+        var command = parseResult.CommandResult.Command;
+        var names = command.Subcommands.Where(subcommand => !subcommand.Hidden).Select(subcommand => subcommand.Name).ToList();
+        if (names.Count == 0 || parseResult.UnmatchedTokens.Count == 0 || parseResult.UnmatchedTokens[0].StartsWith('-'))
+        {
+            return null;
+        }
+
+        var typed = TextSanitizer.Clean(parseResult.UnmatchedTokens[0]);
+        var path = string.Join(' ', parseResult.CommandResult.Command is RootCommand ? ["sandboxctl"] : ["sandboxctl", .. CommandPath(parseResult.CommandResult)]);
+        return $"unknown command '{typed}' for '{path}'{Input.Suggestions.DidYouMean(typed, names)} (commands: {string.Join(", ", names)})";
+    }
+
+    private static Stack<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (var current = result; current is not null && current.Command is not RootCommand; current = current.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Push(current.Command.Name);
+        }
+
+        return names;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SandboxControl.Client.Connection;
 using SandboxControl.Client.Credentials;
+using SandboxControl.Client.Errors;
 using SandboxControl.Client.Logs;
 using SandboxControl.Client.Policies;
 using SandboxControl.Client.Renewal;
@@ -75,14 +76,24 @@ public sealed class SandboxClient : IAsyncDisposable
 
     /// <summary>Loads the certificate, key and CA bundle and prepares the channel (it connects on the first call).</summary>
     /// <exception cref="ArgumentException">The options are incomplete or out of range.</exception>
-    /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file is unusable, or the certificate names no sandbox.</exception>
+    /// <exception cref="CredentialFileException">A file is missing, unreadable or not PEM.</exception>
+    /// <exception cref="KeyMismatchException">The key file is not the certificate's key.</exception>
+    /// <exception cref="NotSandboxCertificateException">The certificate names no sandbox (e.g. an operator's).</exception>
     public static SandboxClient Create(SandboxClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var files = new CredentialFiles(options.CertificatePath, options.KeyPath, options.CaBundlePath);
-        var credentials = files.Load();
+        ClientCredentials credentials;
+        try
+        {
+            credentials = files.Load();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw ClientFailures.FromLoad(ex, options.CertificatePath);
+        }
+
         try
         {
             return new SandboxClient(options, files, credentials);
@@ -95,7 +106,11 @@ public sealed class SandboxClient : IAsyncDisposable
     }
 
     /// <summary>This sandbox's current policy. NotFound while it has none.</summary>
-    public async Task<SandboxPolicyDocument> GetPolicyAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="SandboxControlException">One of its subclasses: the server is unreachable, refused the handshake or the call.</exception>
+    public Task<SandboxPolicyDocument> GetPolicyAsync(CancellationToken cancellationToken = default) =>
+        TranslatedAsync(() => FetchPolicyAsync(cancellationToken));
+
+    private async Task<SandboxPolicyDocument> FetchPolicyAsync(CancellationToken cancellationToken)
     {
         var policy = await _channels.Current.Client.GetSandboxPolicyAsync(
             new GetSandboxPolicyRequest { SandboxId = SandboxId }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -107,13 +122,19 @@ public sealed class SandboxClient : IAsyncDisposable
     /// <param name="state"><see cref="PolicyState.Loaded"/> or <see cref="PolicyState.Failed"/>.</param>
     /// <param name="message">Why loading failed, shown to operators; at most 4 KiB.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<PolicyStatusResult> ReportPolicyStatusAsync(long version, PolicyState state, string? message = null, CancellationToken cancellationToken = default)
+    /// <exception cref="SandboxControlException">One of its subclasses: the server is unreachable, refused the handshake or the call.</exception>
+    public Task<PolicyStatusResult> ReportPolicyStatusAsync(long version, PolicyState state, string? message = null, CancellationToken cancellationToken = default)
     {
         if (state is not (PolicyState.Loaded or PolicyState.Failed))
         {
             throw new ArgumentOutOfRangeException(nameof(state), "Only Loaded or Failed can be reported.");
         }
 
+        return TranslatedAsync(() => ReportAsync(version, state, message, cancellationToken));
+    }
+
+    private async Task<PolicyStatusResult> ReportAsync(long version, PolicyState state, string? message, CancellationToken cancellationToken)
+    {
         var report = await _channels.Current.Client.ReportPolicyStatusAsync(
             new ReportPolicyStatusRequest { SandboxId = SandboxId, Version = version, Status = (PolicyStatus)state, Message = message ?? "" },
             deadline: Deadline(),
@@ -122,7 +143,11 @@ public sealed class SandboxClient : IAsyncDisposable
     }
 
     /// <summary>This sandbox's provider credentials (name to value). Never log the values.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> GetProviderEnvironmentAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="SandboxControlException">One of its subclasses: the server is unreachable, refused the handshake or the call.</exception>
+    public Task<IReadOnlyDictionary<string, string>> GetProviderEnvironmentAsync(CancellationToken cancellationToken = default) =>
+        TranslatedAsync(() => FetchProviderEnvironmentAsync(cancellationToken));
+
+    private async Task<IReadOnlyDictionary<string, string>> FetchProviderEnvironmentAsync(CancellationToken cancellationToken)
     {
         var environment = await _channels.Current.Client.GetSandboxProviderEnvironmentAsync(
             new GetSandboxProviderEnvironmentRequest { SandboxId = SandboxId }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -131,12 +156,26 @@ public sealed class SandboxClient : IAsyncDisposable
 
     /// <summary>Renews the certificate now (automatic renewal does this at the configured fraction of its lifetime).</summary>
     /// <returns>The new certificate, already used by new calls.</returns>
-    /// <exception cref="RpcException">The server refused (Unauthenticated: sandbox deleted or certificate revoked).</exception>
+    /// <exception cref="ServerRefusedException">The server refused (Unauthenticated: sandbox deleted or certificate revoked).</exception>
     /// <exception cref="InvalidDataException">The server's answer is not a certificate for our key and identity from a trusted CA.</exception>
-    public async Task<CertificateInfo> RenewCertificateAsync(CancellationToken cancellationToken = default)
+    public Task<CertificateInfo> RenewCertificateAsync(CancellationToken cancellationToken = default) =>
+        TranslatedAsync(async () =>
+        {
+            await RenewAsync(cancellationToken).ConfigureAwait(false);
+            return Certificate;
+        });
+
+    private async Task<T> TranslatedAsync<T>(Func<Task<T>> call)
     {
-        await RenewAsync(cancellationToken).ConfigureAwait(false);
-        return Certificate;
+        var certificate = _channels.Current.Credentials.Certificate;
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled)
+        {
+            throw ClientFailures.FromCall(ex, _options.ServerAddress!, certificate, _options.TimeProvider.GetUtcNow().UtcDateTime);
+        }
     }
 
     /// <summary>Starts a log sink pushing to this sandbox's log. Dispose it to flush.</summary>
@@ -151,7 +190,7 @@ public sealed class SandboxClient : IAsyncDisposable
     /// <summary>Starts polling this sandbox's policy; subscribe to <see cref="PolicyWatcher.PolicyChanged"/>.</summary>
     public PolicyWatcher WatchPolicy(PolicyWatcherOptions? options = null)
     {
-        var watcher = new PolicyWatcher(GetPolicyAsync, options ?? new PolicyWatcherOptions(), _options.TimeProvider, Logger<PolicyWatcher>());
+        var watcher = new PolicyWatcher(FetchPolicyAsync, options ?? new PolicyWatcherOptions(), _options.TimeProvider, Logger<PolicyWatcher>());
         watcher.Start();
         return watcher;
     }
@@ -270,7 +309,7 @@ public sealed class SandboxClient : IAsyncDisposable
         {
             loaded = _files.Load();
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or SandboxControlException)
         {
             // A half-written rotation (new certificate, old key) lands here; the next change is tried again.
             Rejected(ex.Message);

@@ -176,7 +176,7 @@ public static class PemFiles
         }
         catch (Exception exception) when (exception is ArgumentException or CryptographicException)
         {
-            throw new InvalidDataException($"The private key in '{privateKeyPath}' does not match the certificate in '{certificatePath}'.");
+            throw new PrivateKeyMismatchException($"The private key in '{privateKeyPath}' does not match the certificate in '{certificatePath}'.");
         }
     }
 

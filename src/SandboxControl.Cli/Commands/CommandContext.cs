@@ -20,6 +20,9 @@ internal sealed class CommandContext(ParseResult parseResult, CliConsole console
 
     public TimeProvider Time { get; } = TimeProvider.System;
 
+    /// <summary>Ends only on Ctrl+C, not at --timeout: for streams meant to run until stopped (logs --follow).</summary>
+    public CancellationToken UntilStopped { get; init; }
+
     /// <summary>The open connection, if the command made one (for explaining transport failures).</summary>
     public ControlPlaneConnection? Connection => _connection;
 
@@ -51,6 +54,10 @@ internal sealed class CommandContext(ParseResult parseResult, CliConsole console
         {
             await Out.WriteLineAsync(ProtoJson.Format(message));
         }
+        else if (Output == OutputFormat.Yaml)
+        {
+            await Out.WriteAsync(YamlWriter.FromJson(ProtoJson.Format(message)));
+        }
         else
         {
             await writeTable(Out);
@@ -63,6 +70,10 @@ internal sealed class CommandContext(ParseResult parseResult, CliConsole console
         if (Output == OutputFormat.Json)
         {
             await Out.WriteLineAsync(JsonDocumentWriter.Format(fields.Select(field => (field.JsonName, field.Value))));
+        }
+        else if (Output == OutputFormat.Yaml)
+        {
+            await Out.WriteAsync(YamlWriter.FromJson(JsonDocumentWriter.Format(fields.Select(field => (field.JsonName, field.Value)))));
         }
         else
         {

@@ -9,6 +9,21 @@ internal sealed class GlobalOptions
 {
     public Option<string> Output { get; } = CreateOutputOption();
 
+    public Option<string> Timeout { get; } = new("--timeout")
+    {
+        Description = "How long to wait for the server, e.g. 500ms, 10s, 2m (log --follow streams are not cut off).",
+        DefaultValueFactory = _ => "30s",
+        HelpName = "DURATION",
+        Recursive = true,
+    };
+
+    public Option<string?> Context { get; } = new("--context")
+    {
+        Description = "Context of the config file to use instead of its current-context (or SANDBOXCTL_CONTEXT).",
+        HelpName = "NAME",
+        Recursive = true,
+    };
+
     // The connection options are added to each online command, not recursively to the root: the offline
     // `certs` commands have options of their own (`certs revoke --cert`) and never connect.
     public Option<string?> Server { get; } = new("--server")
@@ -43,21 +58,26 @@ internal sealed class GlobalOptions
         command.Options.Add(Key);
     }
 
-    public OutputFormat FormatOf(ParseResult parseResult) =>
-        parseResult.GetValue(Output) == "json" ? OutputFormat.Json : OutputFormat.Table;
+    public OutputFormat FormatOf(ParseResult parseResult) => parseResult.GetValue(Output) switch
+    {
+        "json" => OutputFormat.Json,
+        "yaml" => OutputFormat.Yaml,
+        "wide" => OutputFormat.Wide,
+        _ => OutputFormat.Table,
+    };
 
     public ConnectionFlags ConnectionFlags(ParseResult parseResult) => new(
-        parseResult.GetValue(Server), parseResult.GetValue(Ca), parseResult.GetValue(Cert), parseResult.GetValue(Key));
+        parseResult.GetValue(Server), parseResult.GetValue(Ca), parseResult.GetValue(Cert), parseResult.GetValue(Key), parseResult.GetValue(Context));
 
     private static Option<string> CreateOutputOption()
     {
         var option = new Option<string>("--output", "-o")
         {
-            Description = "Output format: table for people, json for scripts.",
+            Description = "Output format: table or wide for people, json or yaml for scripts.",
             DefaultValueFactory = _ => "table",
             Recursive = true,
         };
-        option.AcceptOnlyFromAmong("table", "json");
+        option.AcceptOnlyFromAmong("table", "wide", "json", "yaml");
         return option;
     }
 }

@@ -19,6 +19,12 @@ internal static class LogsCommand
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var request = new GetSandboxLogsRequest { SandboxId = context.Get(id), Follow = context.Get(follow) };
+            if (request.Follow)
+            {
+                // A follow stream runs until Ctrl+C; --timeout would end it mid-stream.
+                cancellationToken = context.UntilStopped;
+            }
+
             if (context.Get(since) is { } sinceText)
             {
                 request.Since = Timestamp.FromDateTimeOffset(SinceParser.Parse(sinceText, context.Time.GetUtcNow()));
@@ -32,13 +38,13 @@ internal static class LogsCommand
                 while (await call.ResponseStream.MoveNext(cancellationToken))
                 {
                     var line = call.ResponseStream.Current;
-                    if (context.Output == OutputFormat.Json && !request.Follow)
+                    if (context.Output is OutputFormat.Json or OutputFormat.Yaml && !request.Follow)
                     {
                         collected.Add(line);
                         continue;
                     }
 
-                    await context.Out.WriteLineAsync(context.Output == OutputFormat.Json ? ProtoJson.FormatLine(line) : Format(line));
+                    await context.Out.WriteLineAsync(context.Output is OutputFormat.Json or OutputFormat.Yaml ? ProtoJson.FormatLine(line) : Format(line));
                     await context.Out.FlushAsync(cancellationToken);
                 }
             }
@@ -48,7 +54,7 @@ internal static class LogsCommand
                 return ExitCodes.Success;
             }
 
-            if (context.Output == OutputFormat.Json && !request.Follow)
+            if (context.Output is OutputFormat.Json or OutputFormat.Yaml && !request.Follow)
             {
                 await context.Out.WriteLineAsync(ProtoJson.FormatArray(collected));
             }

@@ -12,6 +12,8 @@ internal static class RootCommandFactory
         var runner = new CommandRunner(console, globalOptions);
         var root = new RootCommand("sandboxctl: operate a SandboxControl server over mutual TLS.");
         root.Options.Add(globalOptions.Output);
+        root.Options.Add(globalOptions.Timeout);
+        root.Options.Add(globalOptions.Context);
         // Also before the command (`sandboxctl --server URL sandboxes list`), as with kubectl.
         globalOptions.AddConnectionOptions(root);
         root.Subcommands.Add(SandboxesCommands.Create(runner));
@@ -22,6 +24,9 @@ internal static class RootCommandFactory
         root.Subcommands.Add(StatusCommand.Create(runner));
         root.Subcommands.Add(CertsCommands.Create(runner));
         root.Subcommands.Add(Apply.ApplyCommand.Create(runner));
+        root.Subcommands.Add(WhoAmICommand.Create(runner));
+        root.Subcommands.Add(ServerCommands.Create(runner));
+        root.Subcommands.Add(ConfigCommands.Create(runner));
         return root;
     }
 }

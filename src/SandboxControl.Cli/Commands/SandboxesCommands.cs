@@ -31,8 +31,15 @@ internal static class SandboxesCommands
                 result.AddError("--page-size must be between 1 and 1000.");
             }
         });
-        var command = new Command("list", "List all sandboxes (every page).") { pageSize };
-        runner.SetOnlineAction(command, async (context, cancellationToken) =>
+        var command = new Command("list", """
+            List all sandboxes (every page).
+
+            Examples:
+              sandboxctl sandboxes list
+              sandboxctl sandboxes list -o json
+              sandboxctl sandboxes list --watch --interval 5s
+            """) { pageSize };
+        runner.SetWatchableOnlineAction(command, async (context, cancellationToken) =>
         {
             var client = context.Client();
             var all = new ListSandboxesResponse();

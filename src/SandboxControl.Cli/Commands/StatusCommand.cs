@@ -11,8 +11,14 @@ internal static class StatusCommand
     public static Command Create(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var command = new Command("status", "Show the policy status the sandbox reported.") { id };
-        runner.SetOnlineAction(command, async (context, cancellationToken) =>
+        var command = new Command("status", """
+            Show the policy status the sandbox reported.
+
+            Examples:
+              sandboxctl status web-1
+              sandboxctl status web-1 --watch
+            """) { id };
+        runner.SetWatchableOnlineAction(command, async (context, cancellationToken) =>
         {
             var report = await context.Client().GetSandboxPolicyStatusAsync(
                 new GetSandboxPolicyStatusRequest { SandboxId = context.Get(id) }, cancellationToken: cancellationToken);

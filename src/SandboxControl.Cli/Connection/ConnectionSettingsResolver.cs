@@ -13,13 +13,53 @@ internal static class ConnectionSettingsResolver
     /// <exception cref="UsageException">A setting is missing or the server is not an https URL.</exception>
     public static ConnectionSettings Resolve(ConnectionFlags flags, CliConsole console)
     {
-        var config = ConfigFile.Load(console.HomeDirectory);
+        var context = string.IsNullOrWhiteSpace(flags.Context) ? console.GetEnvironmentVariable("SANDBOXCTL_CONTEXT") : flags.Context;
+        var config = ConfigFile.Load(console.HomeDirectory, string.IsNullOrWhiteSpace(context) ? null : context);
         var dev = DevModeDefaults.Find(console.WorkingDirectory);
         var server = Pick("server", flags.Server, console, "SANDBOXCTL_SERVER", config?.Server, dev?.Server, pathBase: null, config);
         var ca = Pick("CA file", flags.CaPath, console, "SANDBOXCTL_CA", config?.CaPath, dev?.CaPath, console.WorkingDirectory, config);
-        var certificate = Pick("client certificate", flags.CertificatePath, console, "SANDBOXCTL_CERT", config?.CertificatePath, dev?.CertificatePath, console.WorkingDirectory, config);
-        var key = Pick("client key", flags.KeyPath, console, "SANDBOXCTL_KEY", config?.KeyPath, dev?.KeyPath, console.WorkingDirectory, config);
+        var (certificate, key) = PickPair(flags, console, config, dev);
         return new ConnectionSettings(ParseServer(server), ca, certificate, key);
+    }
+
+    /// <summary>
+    /// The certificate and its key always from one source: a certificate from a flag with a key from the config file
+    /// (or the dev key) is a mismatched pair at best, and a confusing "key unusable" error at worst.
+    /// </summary>
+    private static (string Certificate, string Key) PickPair(ConnectionFlags flags, CliConsole console, ConfigFile? config, DevModeDefaults? dev)
+    {
+        if (Pair(flags.CertificatePath, flags.KeyPath, "--cert", "--key") is { } fromFlags)
+        {
+            return (Absolute(fromFlags.Certificate, console.WorkingDirectory), Absolute(fromFlags.Key, console.WorkingDirectory));
+        }
+
+        var fromEnvironment = Pair(console.GetEnvironmentVariable("SANDBOXCTL_CERT"), console.GetEnvironmentVariable("SANDBOXCTL_KEY"), "SANDBOXCTL_CERT", "SANDBOXCTL_KEY");
+        if (fromEnvironment is { } environment)
+        {
+            return (Absolute(environment.Certificate, console.WorkingDirectory), Absolute(environment.Key, console.WorkingDirectory));
+        }
+
+        if (config is { CertificatePath: { } configCertificate, KeyPath: { } configKey })
+        {
+            return (Absolute(configCertificate, config.Directory), Absolute(configKey, config.Directory));
+        }
+
+        return dev is null
+            ? throw new UsageException($"no client certificate configured: {Hint}.")
+            : (dev.CertificatePath, dev.KeyPath);
+    }
+
+    private static (string Certificate, string Key)? Pair(string? certificate, string? key, string certificateName, string keyName)
+    {
+        var hasCertificate = !string.IsNullOrWhiteSpace(certificate);
+        var hasKey = !string.IsNullOrWhiteSpace(key);
+        if (hasCertificate != hasKey)
+        {
+            throw new UsageException(
+                $"{certificateName} and {keyName} must be given together ({(hasCertificate ? certificateName : keyName)} was given without {(hasCertificate ? keyName : certificateName)}).");
+        }
+
+        return hasCertificate ? (certificate!, key!) : null;
     }
 
     private static string Pick(

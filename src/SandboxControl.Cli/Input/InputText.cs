@@ -14,6 +14,11 @@ internal static class InputText
         }
 
         var fullPath = Path.GetFullPath(path, console.WorkingDirectory);
+        if (Directory.Exists(fullPath))
+        {
+            throw new UsageException($"{what} file '{fullPath}' is a directory.");
+        }
+
         try
         {
             return await File.ReadAllTextAsync(fullPath, cancellationToken);

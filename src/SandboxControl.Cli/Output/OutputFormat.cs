@@ -8,4 +8,10 @@ internal enum OutputFormat
 
     /// <summary>One JSON document per command (one object per line for <c>logs --follow</c>), for scripts.</summary>
     Json,
+
+    /// <summary>The same document as <see cref="Json"/>, as YAML.</summary>
+    Yaml,
+
+    /// <summary>The table with every column a command has (ids, serials, timestamps in full).</summary>
+    Wide,
 }

@@ -1,3 +1,4 @@
+using SandboxControl.Client.Errors;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -20,14 +21,14 @@ public sealed record SandboxIdentity(string TrustDomain, string SandboxId)
 
     /// <summary>Reads the identity the way the server does: exactly one URI SAN, a sandbox path, valid syntax.</summary>
     /// <param name="certificate">A sandbox client certificate.</param>
-    /// <exception cref="InvalidDataException">The certificate does not name exactly one sandbox.</exception>
+    /// <exception cref="NotSandboxCertificateException">The certificate does not name exactly one sandbox.</exception>
     public static SandboxIdentity FromCertificate(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var uris = ReadUriSans(certificate);
         if (uris.Count != 1)
         {
-            throw new InvalidDataException($"certificate {certificate.SerialNumber} must have exactly one URI SAN (it has {uris.Count})");
+            throw new NotSandboxCertificateException($"certificate {certificate.SerialNumber} is not a sandbox certificate: it must have exactly one URI SAN (it has {uris.Count})");
         }
 
         var uri = uris[0];
@@ -37,7 +38,7 @@ public sealed record SandboxIdentity(string TrustDomain, string SandboxId)
         var id = path.StartsWith(SandboxPath, StringComparison.Ordinal) ? path[SandboxPath.Length..] : "";
         if (!IdentifierRules.IsValidTrustDomain(trustDomain) || !IdentifierRules.IsValidId(id))
         {
-            throw new InvalidDataException($"certificate {certificate.SerialNumber} is not a sandbox certificate (expected spiffe://<trust-domain>/sandbox/<id>)");
+            throw new NotSandboxCertificateException($"certificate {certificate.SerialNumber} is not a sandbox certificate (expected spiffe://<trust-domain>/sandbox/<id>)");
         }
 
         return new SandboxIdentity(trustDomain, id);

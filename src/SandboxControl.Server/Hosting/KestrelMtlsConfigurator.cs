@@ -14,14 +14,21 @@ namespace SandboxControl.Server.Hosting;
 /// The server's one and only listener: HTTP/2 over TLS 1.2+ with a required, verified client
 /// certificate. No plaintext port, no health port, no loopback exception.
 /// </summary>
+/// <remarks>
+/// Kestrel reads its options while the app is being built, before StartAsync. Every option is validated here first
+/// and the TLS files are loaded only after that, so a bad start reports all of its problems at once, not in waves.
+/// </remarks>
 internal sealed class KestrelMtlsConfigurator(
+    IStartupValidator startupValidator,
     IOptions<ServerOptions> serverOptions,
-    TlsMaterialProvider materials,
+    IServiceProvider services,
     ClientCertificateValidator validator,
     ConnectionLimiter connections) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions options)
     {
+        startupValidator.Validate();
+        var materials = services.GetRequiredService<TlsMaterialProvider>();
         // Drop endpoints from the "Kestrel" configuration section: only the listener below may exist.
         options.Configure(new ConfigurationBuilder().Build());
         options.AddServerHeader = false;

@@ -50,10 +50,40 @@ internal static class SandboxControlApp
         // Every option validated first, all problems at once, before anything touches a file or a port.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         // Open the audit sink now: an unwritable audit file stops the server before the port opens.
-        _ = app.Services.GetRequiredService<IAuditSink>();
-        await app.Services.GetRequiredService<ISandboxStore>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        OpenAuditSink(app.Services);
+        await InitializeStoreAsync(app.Services, cancellationToken).ConfigureAwait(false);
         await DevModeSetup.SeedIfActiveAsync(app, cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        ResolvedSettings.Log(app);
         DevModeHints.LogIfActive(app);
+    }
+
+    private static void OpenAuditSink(IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<IAuditSink>();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var path = services.GetRequiredService<IOptions<AuditOptions>>().Value.Path;
+            var reason = Directory.Exists(path) ? "it is a directory" : ex.Message;
+            throw new StartupProblemException($"Audit:Path '{path}' cannot be opened for appending: {reason}", ex);
+        }
+    }
+
+    private static async Task InitializeStoreAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await services.GetRequiredService<ISandboxStore>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+        {
+            // Driver messages name the file or host, never the password of a connection string.
+            var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var where = storage.IsPostgres ? "Storage:PostgresConnectionString" : $"Storage:SqlitePath '{storage.SqlitePath}'";
+            throw new StartupProblemException($"{where}: the store cannot be opened: {ex.Message}", ex);
+        }
     }
 }

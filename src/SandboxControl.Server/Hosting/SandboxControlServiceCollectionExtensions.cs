@@ -37,6 +37,7 @@ internal static class SandboxControlServiceCollectionExtensions
         AddValidatedOptions<IssuanceOptions, IssuanceOptionsValidator>(services, IssuanceOptions.SectionName);
         AddValidatedOptions<AuditOptions, AuditOptionsValidator>(services, AuditOptions.SectionName);
         AddValidatedOptions<PolicyOptions, PolicyOptionsValidator>(services, PolicyOptions.SectionName);
+        AddValidatedOptions<LogOutputOptions, LogOutputOptionsValidator>(services, LogOutputOptions.SectionName);
 
         // Storage registers the secrets protector it encrypts credentials with.
         services.AddSandboxStorage();

@@ -46,7 +46,7 @@ internal static class SecretsKeyLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            error = $"Secrets:KeyPath '{path}' could not be read ({ex.GetType().Name}).";
+            error = $"Secrets:KeyPath '{path}' could not be read ({ReadFailure(path, ex)}).";
             return false;
         }
 
@@ -79,7 +79,7 @@ internal static class SecretsKeyLoader
             }
             catch (IOException ex)
             {
-                error = $"Secrets:KeyPath '{path}' could not be read ({ex.GetType().Name}).";
+                error = $"Secrets:KeyPath '{path}' could not be read ({ReadFailure(path, ex)}).";
                 return false;
             }
             finally
@@ -138,4 +138,12 @@ internal static class SecretsKeyLoader
         key = null;
         return false;
     }
+
+    // The reason in words a user acts on; the exception text is not shown (it could quote the file's content).
+    private static string ReadFailure(string path, Exception exception) => exception switch
+    {
+        _ when Directory.Exists(path) => "it is a directory",
+        UnauthorizedAccessException => "permission denied",
+        _ => "I/O error",
+    };
 }

@@ -25,7 +25,7 @@ public sealed class SandboxctlConnectionSettingsTests(ServerFixture fixture) : I
 
         var fromEnvironment = await CliHarness.RunInAsync(_admin.Directory, ["sandboxes", "list"], environment: Environment(missing));
         var flagWins = await CliHarness.RunInAsync(
-            _admin.Directory, ["sandboxes", "list", "--cert", _admin.CertificatePath], environment: Environment(missing));
+            _admin.Directory, ["sandboxes", "list", "--cert", _admin.CertificatePath, "--key", _admin.KeyPath], environment: Environment(missing));
 
         Assert.Equal(3, fromEnvironment.ExitCode);
         Assert.Contains($"'{missing}' does not exist", fromEnvironment.Error, StringComparison.Ordinal);
@@ -63,7 +63,7 @@ public sealed class SandboxctlConnectionSettingsTests(ServerFixture fixture) : I
 
         // The test server is not on the dev port, so only the server comes from a flag; CA and certificate come from certs/dev/.
         var result = await CliHarness.RunInAsync(workingDirectory, ["sandboxes", "list", "--server", Server.Address.ToString()]);
-        var withoutFlag = await CliHarness.RunInAsync(workingDirectory, ["sandboxes", "list", "--cert", "nowhere.crt"]);
+        var withoutFlag = await CliHarness.RunInAsync(workingDirectory, ["sandboxes", "list", "--cert", "nowhere.crt", "--key", "nowhere.key"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(3, withoutFlag.ExitCode);

@@ -14,15 +14,27 @@ public sealed partial class ServerProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServerProcess(IEnumerable<string> arguments, string workingDirectory)
+    private ServerProcess(IEnumerable<string> arguments, string workingDirectory, IReadOnlyList<string>? launcher)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : dotnet)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (launcher is { Count: > 0 })
+        {
+            // e.g. setpriv with other credentials, which then runs dotnet.
+            foreach (var argument in launcher.Skip(1))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.ArgumentList.Add(dotnet);
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SandboxControl.Server.dll"));
         foreach (var argument in arguments)
         {
@@ -53,7 +65,8 @@ public sealed partial class ServerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static ServerProcess Start(IEnumerable<string> arguments, string workingDirectory) => new(arguments, workingDirectory);
+    public static ServerProcess Start(IEnumerable<string> arguments, string workingDirectory, IReadOnlyList<string>? launcher = null) =>
+        new(arguments, workingDirectory, launcher);
 
     public async Task<Uri> WaitUntilListeningAsync(TimeSpan timeout)
     {
@@ -110,6 +123,7 @@ public sealed partial class ServerProcess : IDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (https://\S+)")]
+    // Text or JSON output (where the address may be quoted and escaped).
+    [GeneratedRegex(@"Now listening on: \\?""?(https://[^\s""\\]+)")]
     private static partial Regex ListeningRegex();
 }

@@ -67,7 +67,7 @@ public sealed class StartupValidationTests : IDisposable
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, exitCode);
-        var problems = server.Output.Split('\n').Where(line => line.Contains("Configuration error:", StringComparison.Ordinal)).ToList();
+        var problems = server.Output.Split('\n').Where(line => line.Contains("Startup error:", StringComparison.Ordinal)).ToList();
         var problem = Assert.Single(problems);
         Assert.Contains(expected, problem, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", server.Output, StringComparison.Ordinal);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using SandboxControl.Client;
 using SandboxControl.Client.Credentials;
@@ -68,9 +67,9 @@ internal static class AutoRenewalScenario
             {
                 Assert.Equal("p", (await client.GetPolicyAsync()).Document);
             }
-            catch (RpcException ex)
+            catch (SandboxControl.Client.Errors.SandboxControlException ex)
             {
-                failures.Add($"{clock.Elapsed.TotalSeconds:F1}s {ex.StatusCode} {ex.Status.Detail}");
+                failures.Add($"{clock.Elapsed.TotalSeconds:F1}s {ex.GetType().Name} {ex.Message}");
             }
 
             sink.Write(LogSeverity.Info, "renewal-test", "call " + calls);

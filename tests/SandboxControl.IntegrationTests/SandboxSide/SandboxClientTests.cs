@@ -104,10 +104,11 @@ public sealed class SandboxClientTests(ServerFixture fixture) : IClassFixture<Se
         Pki.PemFiles.WriteCertificate(otherCaPath, Server.Pki.OtherCa.Certificate);
         await using var client = SandboxClient.Create(files.Options(Server.Address, otherCaPath));
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => client.GetPolicyAsync());
+        var ex = await Assert.ThrowsAsync<SandboxControl.Client.Errors.HandshakeRefusedException>(() => client.GetPolicyAsync());
 
         // grpc-dotnet reports a handshake the client itself refused as Internal, with the TLS error inside.
-        Assert.Equal(StatusCode.Internal, ex.StatusCode);
-        Assert.IsType<System.Security.Authentication.AuthenticationException>(ex.Status.DebugException?.InnerException);
+        var rpc = Assert.IsType<RpcException>(ex.InnerException);
+        Assert.Equal(StatusCode.Internal, rpc.StatusCode);
+        Assert.IsType<System.Security.Authentication.AuthenticationException>(rpc.Status.DebugException?.InnerException);
     }
 }

@@ -75,7 +75,9 @@ public sealed class AccessMatrixTests(ServerFixture fixture) : IClassFixture<Ser
 
     private static bool Allowed(Caller caller, AccessRule rule) => caller switch
     {
-        Caller.SandboxSelf => rule.Sandbox == SandboxAccess.Types.Level.Self,
+        Caller.SandboxSelf => rule.Sandbox is SandboxAccess.Types.Level.Self or SandboxAccess.Types.Level.Any,
+        // ANY: RPCs about the caller itself (whoami); their requests carry no sandbox_id to refuse.
+        Caller.SandboxOther or Caller.SandboxMissing => rule.Sandbox == SandboxAccess.Types.Level.Any,
         Caller.Viewer => rule.Operator == OperatorAccess.Types.Level.Viewer,
         Caller.Admin => rule.Operator is OperatorAccess.Types.Level.Viewer or OperatorAccess.Types.Level.Admin,
         // Issuing is its own role: neither implied by admin nor implying viewer.

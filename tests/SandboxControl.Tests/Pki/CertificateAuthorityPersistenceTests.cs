@@ -54,7 +54,7 @@ public sealed class CertificateAuthorityPersistenceTests
         var otherKeyText = File.ReadAllText(directory.File("other.key"));
         var otherKeyBody = otherKeyText.Split('\n')[1];
 
-        var exception = Assert.Throws<InvalidDataException>(() => CertificateAuthority.Load(directory.File("ca.crt"), directory.File("other.key")));
+        var exception = Assert.Throws<PrivateKeyMismatchException>(() => CertificateAuthority.Load(directory.File("ca.crt"), directory.File("other.key")));
 
         Assert.Contains(directory.File("other.key"), exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(otherKeyBody, exception.ToString(), StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Hosting;
 using SandboxControl.Server.Secrets;
 using SandboxControl.Server.Storage;
 using SandboxControl.Server.Storage.Sqlite;
@@ -74,7 +75,7 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
         await first.GetRequiredService<ISandboxStore>().InitializeAsync(CancellationToken.None);
         await using var second = BuildProvider(settings);
 
-        var exception = await Assert.ThrowsAsync<InvalidOperationException>(
+        var exception = await Assert.ThrowsAsync<StartupProblemException>(
             () => second.GetRequiredService<ISandboxStore>().InitializeAsync(CancellationToken.None));
 
         Assert.Contains("is in use by another server", exception.Message, StringComparison.Ordinal);

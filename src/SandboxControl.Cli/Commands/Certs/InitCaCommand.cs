@@ -4,20 +4,26 @@ using SandboxControl.Pki;
 
 namespace SandboxControl.Cli.Commands.Certs;
 
-/// <summary><c>certs init-ca --cert-out F --key-out F [--name CN] [--days N]</c>.</summary>
+/// <summary><c>certs init-ca --cert-out F --key-out F [--name CN] [--validity 3650d]</c>.</summary>
 internal static class InitCaCommand
 {
     public static Command Create(CommandRunner runner)
     {
         var outputs = new CertificateOutputOptions();
         var name = new Option<string>("--name") { Description = "CA common name.", DefaultValueFactory = _ => "SandboxControl CA" };
-        var days = new Option<int>("--days") { Description = "Validity in days.", DefaultValueFactory = _ => 3650 };
-        var command = new Command("init-ca", "Create a self-signed ECDSA P-256 root CA.") { name, days };
+        var validity = Lifetimes.InDays(3650);
+        var command = new Command("init-ca", """
+            Create a self-signed ECDSA P-256 root CA.
+
+            Examples:
+              sandboxctl certs init-ca --cert-out ca.crt --key-out ca.key --validity 3650d
+            """) { name };
+        validity.AddTo(command);
         outputs.AddTo(command);
         runner.SetOfflineAction(command, async (context, _) =>
         {
             var paths = outputs.Paths(context);
-            var lifetime = Lifetimes.Days(context.Get(days));
+            var lifetime = validity.Resolve(context);
             var commonName = context.Get(name);
             if (string.IsNullOrWhiteSpace(commonName))
             {

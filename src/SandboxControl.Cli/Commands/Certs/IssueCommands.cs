@@ -22,8 +22,14 @@ internal static class IssueCommands
         var outputs = new CertificateOutputOptions();
         var dns = new Option<string[]>("--dns") { Description = "DNS names (the first is also the common name).", HelpName = "NAME", AllowMultipleArgumentsPerToken = true };
         var ip = new Option<string[]>("--ip") { Description = "IP addresses.", HelpName = "ADDR", AllowMultipleArgumentsPerToken = true };
-        var days = new Option<int>("--days") { Description = "Validity in days.", DefaultValueFactory = _ => 365 };
-        var command = new Command("issue-server", "Issue a TLS server certificate (EKU serverAuth).") { dns, ip, days };
+        var validity = Lifetimes.InDays(365);
+        var command = new Command("issue-server", """
+            Issue a TLS server certificate (EKU serverAuth).
+
+            Examples:
+              sandboxctl certs issue-server --dns sandboxcontrol.default.svc --dns localhost --ca-cert ca.crt --ca-key ca.key --cert-out tls.crt --key-out tls.key
+            """) { dns, ip };
+        validity.AddTo(command);
         ca.AddTo(command);
         outputs.AddTo(command);
         runner.SetOfflineAction(command, async (context, _) =>
@@ -35,7 +41,7 @@ internal static class IssueCommands
                 throw new UsageException("give at least one --dns name or --ip address.");
             }
 
-            var lifetime = Lifetimes.Days(context.Get(days));
+            var lifetime = validity.Resolve(context);
             var paths = outputs.Paths(context);
             using var authority = ca.Load(context);
             using var certificate = authority.IssueServerCertificate(names, addresses, lifetime);
@@ -51,15 +57,17 @@ internal static class IssueCommands
     {
         var subject = new Argument<string>(argumentName) { Description = argumentName == "ID" ? "Sandbox id." : "Operator name." };
         var trustDomain = new Option<string>("--trust-domain") { Description = "SPIFFE trust domain (the server's Identity:TrustDomain).", HelpName = "DOMAIN", Required = true };
-        var hours = new Option<int>("--hours") { Description = "Validity in hours.", DefaultValueFactory = _ => defaultHours };
+        var validity = Lifetimes.InHours(defaultHours);
         var ca = new IssuingCaOptions();
         var outputs = new CertificateOutputOptions();
-        var command = new Command(name, description) { subject, trustDomain, hours };
+        var example = $"sandboxctl certs {name} {(argumentName == "ID" ? "web-1" : "alice")} --trust-domain sandboxes.example.org --validity 24h --ca-cert ca.crt --ca-key ca.key --cert-out c.crt --key-out c.key";
+        var command = new Command(name, description + "\n\nExamples:\n  " + example) { subject, trustDomain };
+        validity.AddTo(command);
         ca.AddTo(command);
         outputs.AddTo(command);
         runner.SetOfflineAction(command, async (context, _) =>
         {
-            var lifetime = Lifetimes.Hours(context.Get(hours));
+            var lifetime = validity.Resolve(context);
             var paths = outputs.Paths(context);
             using var authority = ca.Load(context);
             X509Certificate2 certificate;

@@ -1,3 +1,5 @@
+using SandboxControl.Server.Hosting;
+
 namespace SandboxControl.Server.Storage.Sqlite;
 
 /// <summary>
@@ -26,8 +28,8 @@ internal sealed class SqliteDatabaseLock : IDisposable
             }
             catch (IOException ex)
             {
-                throw new InvalidOperationException(
-                    $"The SQLite database {databasePath} is in use by another server (lock file {lockPath}); one SQLite file serves one server, use Storage:Provider=postgres for replicas.",
+                throw new StartupProblemException(
+                    $"Storage:SqlitePath: the SQLite database {databasePath} is in use by another server (lock file {lockPath}); one SQLite file serves one server, use Storage:Provider=postgres for replicas.",
                     ex);
             }
         }
