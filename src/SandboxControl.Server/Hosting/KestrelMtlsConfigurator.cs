@@ -22,13 +22,14 @@ internal sealed class KestrelMtlsConfigurator(
     IStartupValidator startupValidator,
     IOptions<ServerOptions> serverOptions,
     IServiceProvider services,
-    ClientCertificateValidator validator,
-    ConnectionLimiter connections) : IConfigureOptions<KestrelServerOptions>
+    ClientCertificateValidator validator) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions options)
     {
         startupValidator.Validate();
+        // Resolved only after validation: their constructors read options, which would report one problem, not all.
         var materials = services.GetRequiredService<TlsMaterialProvider>();
+        var connections = services.GetRequiredService<ConnectionLimiter>();
         // Drop endpoints from the "Kestrel" configuration section: only the listener below may exist.
         options.Configure(new ConfigurationBuilder().Build());
         options.AddServerHeader = false;

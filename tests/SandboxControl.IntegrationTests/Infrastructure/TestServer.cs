@@ -111,6 +111,8 @@ public sealed class TestServer : IAsyncDisposable
             ["RateLimit:Burst"] = "10000",
             ["RateLimit:LogLinesPerSecond"] = "1000000",
             ["RateLimit:LogLinesBurst"] = "1000000",
+            // Tests open a channel (a connection) per call; ConnectionLimitTests sets its own.
+            ["Server:MaxConnectionsPerCaller"] = "1000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -23,7 +23,7 @@ public sealed class ConnectionLimitTests : IAsyncLifetime, IDisposable
     {
         var id = await _server.CreateUniqueSandboxAsync("conn", "p");
         var other = await _server.CreateUniqueSandboxAsync("conn", "q");
-        var certificate = _pki.Sandbox(id);
+        var certificate = await _server.SandboxCertificateAsync(id);
         // Each channel has its own HTTP handler, so its own connection.
         var first = _server.Channel(certificate);
         var second = _server.Channel(certificate);
@@ -43,7 +43,7 @@ public sealed class ConnectionLimitTests : IAsyncLifetime, IDisposable
         // Closed right after the handshake: seen as Unavailable, or as Internal when the client had already sent its request.
         Assert.Contains(ex.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
         Assert.Equal("p", (await GrpcClients.Client(first).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = id })).Document);
-        Assert.Equal("q", (await _server.Client(_pki.Sandbox(other)).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = other })).Document);
+        Assert.Equal("q", (await _server.Client(await _server.SandboxCertificateAsync(other)).GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = other })).Document);
         Assert.Contains(_server.Logs.Lines, line => line.Contains("Connection of sandbox/" + id + " closed", StringComparison.Ordinal));
         held.ForEach(call => call.Dispose());
     }

@@ -25,7 +25,7 @@ public sealed class PushRateAndWriteTimeoutTests : IAsyncLifetime, IDisposable
     public async Task FloodOnOneStream_ResourceExhaustedWithStoredCount_RefusedMessageNotStored()
     {
         var id = await _server.CreateUniqueSandboxAsync("flood");
-        var sandbox = _server.Client(_pki.Sandbox(id));
+        var sandbox = _server.Client(await _server.SandboxCertificateAsync(id));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var push = sandbox.PushSandboxLogs();
         var sent = 0;
@@ -64,7 +64,7 @@ public sealed class PushRateAndWriteTimeoutTests : IAsyncLifetime, IDisposable
     public async Task UnreadStream_EndedAfterWriteTimeout_SlotFreedForTheCaller()
     {
         var id = await _server.CreateUniqueSandboxAsync("stall");
-        var sandbox = _server.Client(_pki.Sandbox(id));
+        var sandbox = _server.Client(await _server.SandboxCertificateAsync(id));
         await StreamCapTests.PushBigLinesAsync(sandbox, id, 100);
         var stalled = Enumerable.Range(0, 2).Select(_ => sandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id })).ToList();
         Assert.All(await Task.WhenAll(stalled.Select(StreamCapTests.FirstMessageAsync)), status => Assert.Equal(StatusCode.OK, status));

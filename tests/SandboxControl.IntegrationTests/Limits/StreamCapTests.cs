@@ -28,7 +28,7 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
     public async Task UnreadNonFollowStreams_RefusedBeyondCap_MemoryBounded()
     {
         var id = await _server.CreateUniqueSandboxAsync("hoarder");
-        var sandbox = _server.Client(_pki.Sandbox(id));
+        var sandbox = _server.Client(await _server.SandboxCertificateAsync(id));
         await PushBigLinesAsync(sandbox, id, 100);
         GC.Collect();
         var before = Process.GetCurrentProcess().WorkingSet64;
@@ -55,7 +55,7 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
         var held = new List<AsyncServerStreamingCall<LogLine>>();
         foreach (var id in new[] { first, second })
         {
-            var client = _server.Client(_pki.Sandbox(id));
+            var client = _server.Client(await _server.SandboxCertificateAsync(id));
             await PushBigLinesAsync(client, id, 1);
             for (var i = 0; i < 3; i++)
             {
@@ -71,7 +71,7 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
         Assert.Contains("server stream limit", ex.Status.Detail, StringComparison.Ordinal);
         // The six held streams are still served: a new line reaches the first follower.
-        var firstClient = _server.Client(_pki.Sandbox(first));
+        var firstClient = _server.Client(await _server.SandboxCertificateAsync(first));
         await PushBigLinesAsync(firstClient, first, 1);
         Assert.True(await held[0].ResponseStream.MoveNext());
         held.ForEach(call => call.Dispose());
@@ -81,7 +81,7 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
     public async Task HealthWatch_CallerDenyListed_EndedUnauthenticated()
     {
         var id = await _server.CreateUniqueSandboxAsync("watcher");
-        var certificate = _pki.Sandbox(id);
+        var certificate = await _server.SandboxCertificateAsync(id);
         using var watch = new Health.HealthClient(_server.Channel(certificate)).Watch(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
         Assert.True(await watch.ResponseStream.MoveNext());
 

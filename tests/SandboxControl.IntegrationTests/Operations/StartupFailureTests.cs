@@ -79,7 +79,7 @@ public sealed partial class StartupFailureTests : IDisposable
 
         Assert.Equal(2, exitCode);
         var problem = Assert.Single(ProblemLines(output));
-        Assert.EndsWith($"Startup error: Audit:Path '{directory}' cannot be opened for appending: it is a directory", problem, StringComparison.Ordinal);
+        Assert.EndsWith($"Startup error: Audit:Path '{directory}' cannot be opened for appending: open failed: Is a directory", problem, StringComparison.Ordinal);
         AssertNoTrace(output);
     }
 
@@ -119,7 +119,7 @@ public sealed partial class StartupFailureTests : IDisposable
 
         Assert.Matches(TextTimestamp(), summary);
         Assert.Contains($"Serving on {address.ToString().TrimEnd('/')}: trust domain {TestPki.TrustDomain}, storage sqlite at {_data.Combine("store.db")}", summary, StringComparison.Ordinal);
-        Assert.Contains($"audit {_data.Combine("audit.log")}, 2 operators, issuance on, rate limit 10000/s burst 10000 per caller", summary, StringComparison.Ordinal);
+        Assert.Contains($"audit {_data.Combine("audit.log")}, 3 operators, issuance on, rate limit 10000/s burst 10000 per caller", summary, StringComparison.Ordinal);
         Assert.DoesNotContain("secrets.key", server.Output, StringComparison.Ordinal);
     }
 

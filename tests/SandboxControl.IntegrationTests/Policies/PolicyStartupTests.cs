@@ -49,7 +49,7 @@ public sealed class PolicyStartupTests : IDisposable
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, exitCode);
-        var problem = Assert.Single(server.Output.Split('\n'), line => line.Contains("Configuration error:", StringComparison.Ordinal));
+        var problem = Assert.Single(server.Output.Split('\n'), line => line.Contains("Startup error:", StringComparison.Ordinal));
         Assert.Contains(expected, problem, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", server.Output, StringComparison.Ordinal);

@@ -83,7 +83,7 @@ public sealed class SandboxctlPolicyTests(PolicyServersFixture fixture) : IClass
         var v2 = v1.Replace("max_processes: 1", "max_processes: 2", StringComparison.Ordinal);
         var v3 = v1.Replace("max_processes: 1", "max_processes: 3", StringComparison.Ordinal);
         var id = await Server.CreateUniqueSandboxAsync("failed", v1);
-        var sandbox = Server.Client(Server.Pki.Sandbox(id));
+        var sandbox = Server.Client(await Server.SandboxCertificateAsync(id));
         await Server.Admin.UpdateSandboxPolicyAsync(new UpdateSandboxPolicyRequest { SandboxId = id, ExpectedVersion = 1, Document = v2 });
         await sandbox.ReportPolicyStatusAsync(new ReportPolicyStatusRequest { SandboxId = id, Version = 2, Status = PolicyStatus.Failed, Message = "cannot load" });
         await Server.Admin.UpdateSandboxPolicyAsync(new UpdateSandboxPolicyRequest { SandboxId = id, ExpectedVersion = 2, Document = v3 });

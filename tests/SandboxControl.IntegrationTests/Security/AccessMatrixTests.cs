@@ -80,8 +80,10 @@ public sealed class AccessMatrixTests(ServerFixture fixture) : IClassFixture<Ser
         Caller.SandboxOther or Caller.SandboxMissing => rule.Sandbox == SandboxAccess.Types.Level.Any,
         Caller.Viewer => rule.Operator == OperatorAccess.Types.Level.Viewer,
         Caller.Admin => rule.Operator is OperatorAccess.Types.Level.Viewer or OperatorAccess.Types.Level.Admin,
-        // Issuing is its own role: neither implied by admin nor implying viewer.
-        Caller.Issuer => rule.Operator == OperatorAccess.Types.Level.Issuer,
+        // Issuing is its own role: neither implied by admin nor implying viewer; RPCs open to any sandbox (whoami) carry
+        // nobody's data and are open to every configured operator.
+        Caller.Issuer => rule.Operator == OperatorAccess.Types.Level.Issuer
+            || (rule.Operator == OperatorAccess.Types.Level.Viewer && rule.Sandbox == SandboxAccess.Types.Level.Any),
         _ => false,
     };
 

@@ -35,7 +35,7 @@ public sealed class RequestBodyParsingTests(ServerFixture fixture) : IClassFixtu
     public async Task BadBody_FromAcceptedSandbox_InvalidArgumentOneAuditEventNoError(string kind, byte[] body)
     {
         var id = await Server.CreateUniqueSandboxAsync("parse", "p");
-        var certificate = Server.Pki.Sandbox(id);
+        var certificate = await Server.SandboxCertificateAsync(id);
         var errorsBefore = ErrorLines();
 
         var status = await RawCall.UnaryAsync(Server.Channel(certificate), Service, "GetSandboxPolicy", body);
@@ -57,7 +57,7 @@ public sealed class RequestBodyParsingTests(ServerFixture fixture) : IClassFixtu
     public async Task BadBody_ServerStreamFromAcceptedSandbox_InvalidArgument()
     {
         var id = await Server.CreateUniqueSandboxAsync("parse", "p");
-        var certificate = Server.Pki.Sandbox(id);
+        var certificate = await Server.SandboxCertificateAsync(id);
 
         var status = await RawCall.ServerStreamingAsync(Server.Channel(certificate), Service, "GetSandboxLogs", [0x0A, 0x02, 0xC3, 0x28]);
 
@@ -69,7 +69,7 @@ public sealed class RequestBodyParsingTests(ServerFixture fixture) : IClassFixtu
     public async Task BadSecondMessage_ClientStreamFromAcceptedSandbox_InvalidArgumentFirstMessageStored()
     {
         var id = await Server.CreateUniqueSandboxAsync("parse", "p");
-        var certificate = Server.Pki.Sandbox(id);
+        var certificate = await Server.SandboxCertificateAsync(id);
         var good = new PushSandboxLogsRequest { SandboxId = id, Lines = { SandboxIsolationTests.Line("first") } }.ToByteArray();
 
         var status = await RawCall.ClientStreamingAsync(Server.Channel(certificate), Service, "PushSandboxLogs", good, [0x0A, 0x02, 0xC3, 0x28]);
@@ -126,11 +126,11 @@ public sealed class RequestBodyParsingTests(ServerFixture fixture) : IClassFixtu
             case "unlisted-operator":
                 return (Server.Pki.Operator("stranger-" + id), "ListSandboxes", StatusCode.PermissionDenied);
             case "deleted-sandbox":
-                var certificate = Server.Pki.Sandbox(id);
+                var certificate = await Server.SandboxCertificateAsync(id);
                 await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
                 return (certificate, "GetSandboxPolicy", StatusCode.Unauthenticated);
             default:
-                return (Server.Pki.Sandbox(id), "ListSandboxes", StatusCode.PermissionDenied);
+                return (await Server.SandboxCertificateAsync(id), "ListSandboxes", StatusCode.PermissionDenied);
         }
     }
 
