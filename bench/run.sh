@@ -129,7 +129,8 @@ for scenario in $SCENARIOS; do
   if [[ "$scenario" == e ]]; then
     # Victims alone, then with the flood, in one run against the server with default limits.
     log "round $round: scenario e against full-defaults (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-    "${BENCH[@]}" fairness --target "https://127.0.0.1:${PORT[full-defaults]}" --ca-cert "$CERTS/ca.crt" --ca-key "$CERTS/ca.key" \
+    "${BENCH[@]}" fairness --target "https://127.0.0.1:${PORT[full-defaults]}" --ca-cert "$CERTS/ca.crt" \
+      --issuer-cert "$CERTS/issuer.crt" --issuer-key "$CERTS/issuer.key" \
       --operator-cert "$CERTS/operator.crt" --operator-key "$CERTS/operator.key" --trust-domain "$TRUST_DOMAIN" \
       --connections "$E_STREAMS" --sandboxes "$E_VICTIMS" --lines-per-message "$E_LINES" --messages-per-stream 10 \
       --duration "$DURATION" --warmup "$WARMUP" --label e/full-defaults --json "$RESULTS/e-full-defaults-r$round.json" \

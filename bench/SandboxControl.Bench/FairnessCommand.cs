@@ -26,12 +26,13 @@ internal static partial class FairnessCommand
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        if (options.CaCertificatePath is null || options.CaKeyPath is null || options.OperatorCertificatePath is null || options.OperatorKeyPath is null)
+        if (options.CaCertificatePath is null || options.IssuerCertificatePath is null || options.IssuerKeyPath is null
+            || options.OperatorCertificatePath is null || options.OperatorKeyPath is null)
         {
-            throw new ArgumentException("fairness needs --ca-cert, --ca-key, --operator-cert and --operator-key");
+            throw new ArgumentException("fairness needs --ca-cert, --issuer-cert, --issuer-key, --operator-cert and --operator-key");
         }
 
-        using var ca = CertificateAuthority.Load(options.CaCertificatePath, options.CaKeyPath);
+        using var issuerCertificate = PemFiles.LoadCertificateWithKey(options.IssuerCertificatePath, options.IssuerKeyPath);
         using var operatorCertificate = PemFiles.LoadCertificateWithKey(options.OperatorCertificatePath, options.OperatorKeyPath);
         var factory = new ChannelFactory(options.Target, Identities.LoadCas(options.CaCertificatePath));
         var victims = Enumerable.Range(0, options.Sandboxes).Select(i => "fair-v" + i.ToString("D3", CultureInfo.InvariantCulture)).ToArray();
@@ -48,10 +49,12 @@ internal static partial class FairnessCommand
             }
         }
 
-        // Certificates are issued after their sandboxes exist: one older than its sandbox is refused.
-        GrpcChannel Channel(string id) => factory.Create(ChannelFactory.Context(ca.IssueSandboxCertificate(options.TrustDomain, id, TimeSpan.FromHours(1))));
-        var victimChannels = victims.Select(Channel).ToArray();
-        var flooderChannels = Enumerable.Range(0, options.Connections).Select(_ => Channel(Flooder)).ToArray();
+        // Issued by the server after their sandboxes exist: it accepts only the certificates it recorded.
+        using var issuerChannel = factory.Create(ChannelFactory.Context(issuerCertificate));
+        var issuer = new ControlClient(issuerChannel);
+        async Task<GrpcChannel> ChannelAsync(string id) => factory.Create(await Identities.IssueOneAsync(issuer, id, CancellationToken.None));
+        var victimChannels = await Task.WhenAll(victims.Select(ChannelAsync));
+        var flooderChannels = await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(_ => ChannelAsync(Flooder)));
         try
         {
             var alone = await MeasureAsync(options, admin, victims, victimChannels, null);

@@ -50,14 +50,20 @@ internal sealed class Identities
         await Parallel.ForAsync(0, options.Sandboxes, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (index, cancellationToken) =>
         {
             ids[index] = SandboxId(options.SandboxPrefix, index);
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var csr = new CertificateRequest("CN=" + ids[index], key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
-            var response = await client.IssueSandboxCertificateAsync(
-                new IssueSandboxCertificateRequest { SandboxId = ids[index], CsrPem = csr }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
-            using var issued = X509Certificate2.CreateFromPem(response.CertificatePem);
-            contexts[index] = ChannelFactory.Context(issued.CopyWithPrivateKey(key));
+            contexts[index] = await IssueOneAsync(client, ids[index], cancellationToken);
         });
         return new Identities(ids, contexts);
+    }
+
+    /// <summary>One sandbox certificate issued (and so recorded) by the server, with a key made here.</summary>
+    public static async Task<SslStreamCertificateContext> IssueOneAsync(V1.SandboxControl.SandboxControlClient issuerClient, string sandboxId, CancellationToken cancellationToken)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new CertificateRequest("CN=" + sandboxId, key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        var response = await issuerClient.IssueSandboxCertificateAsync(
+            new IssueSandboxCertificateRequest { SandboxId = sandboxId, CsrPem = csr }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
+        using var issued = X509Certificate2.CreateFromPem(response.CertificatePem);
+        return ChannelFactory.Context(issued.CopyWithPrivateKey(key));
     }
 
     public static X509Certificate2Collection LoadCas(string path) => PemFiles.LoadCertificates(path);

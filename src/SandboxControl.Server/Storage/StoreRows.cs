@@ -41,6 +41,26 @@ internal static class StoreRows
     }
 
     /// <summary>Columns: version, document, created_at, created_by.</summary>
+    /// <summary>
+    /// Rows of a sandboxes LEFT JOIN sandbox_certificates query: null when no sandbox row came back, otherwise its
+    /// certificates (a sandbox without any yields one row of NULLs).
+    /// </summary>
+    public static async Task<List<CertificateRecord>?> SandboxCertificatesAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var certificates = new List<CertificateRecord>();
+        var found = false;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found = true;
+            if (!reader.IsDBNull(0))
+            {
+                certificates.Add(Certificate(reader));
+            }
+        }
+
+        return found ? certificates : null;
+    }
+
     public static PolicyRecord Policy(string sandboxId, DbDataReader reader) =>
         new(sandboxId, reader.GetInt64(0), reader.GetString(1), FromUnixMs(reader.GetInt64(2)), reader.GetString(3));
 

@@ -87,18 +87,7 @@ internal sealed partial class SqliteSandboxStore
             """);
         query.Parameters.AddWithValue("$id", sandboxId);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var certificates = new List<CertificateRecord>();
-        var found = false;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found = true;
-            if (!reader.IsDBNull(0))
-            {
-                certificates.Add(StoreRows.Certificate(reader));
-            }
-        }
-
-        return found ? certificates : null;
+        return await StoreRows.SandboxCertificatesAsync(reader, cancellationToken);
     }
 
     public async Task<CertificateRevocation?> RevokeCertificateLineageAsync(string serialNumber, CancellationToken cancellationToken)
