@@ -108,7 +108,7 @@ run_load() { # target scenario extra-args...
   log "round $round: scenario $scenario against $target (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   # The full server accepts only sandbox certificates it issued and recorded (its allow list): it issues them.
   local issue=(--ca-key "$CERTS/ca.key")
-  [[ "$target" == full ]] && issue=(--issuer-cert "$CERTS/issuer.crt" --issuer-key "$CERTS/issuer.key")
+  [[ "$target" == full* ]] && issue=(--issuer-cert "$CERTS/issuer.crt" --issuer-key "$CERTS/issuer.key")
   "${BENCH[@]}" run --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" "${issue[@]}" \
     --trust-domain "$TRUST_DOMAIN" --server-pid "${PID[$target]}" --label "$scenario/$target" \
     --json "$RESULTS/$scenario-$target-r$round.json" "$@" | sed 's/^/    /' >&2 || { log "scenario $scenario against $target failed"; FAILED=1; }
