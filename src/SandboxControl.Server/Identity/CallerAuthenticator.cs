@@ -116,9 +116,10 @@ internal sealed class CallerAuthenticator(
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) =>
         new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), value.Offset);
 
-    // Keyed by the connection's certificate instance, which Kestrel keeps for the connection's lifetime:
-    // one parse per connection, and safe for concurrent HTTP/2 streams (the connection items are not).
-    private CertificateIdentity GetOrParse(X509Certificate2 certificate) =>
+    /// <summary>
+    /// The certificate's identity, parsed once per connection: keyed by the connection's certificate instance, which
+    /// Kestrel keeps for the connection's lifetime, and safe for concurrent HTTP/2 streams (the connection items are not).
+    /// </summary>
+    public CertificateIdentity GetOrParse(X509Certificate2 certificate) =>
         _identities.GetValue(certificate, parsed => CertificateIdentityReader.Read(parsed, _trustDomain));
-
 }

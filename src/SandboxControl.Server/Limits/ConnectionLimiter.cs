@@ -15,12 +15,11 @@ namespace SandboxControl.Server.Limits;
 /// </summary>
 internal sealed class ConnectionLimiter(
     IOptions<ServerOptions> server,
-    IOptions<IdentityOptions> identity,
+    CallerAuthenticator authenticator,
     ControlPlaneMetrics metrics,
     ILogger<ConnectionLimiter> logger)
 {
     private readonly int _max = server.Value.MaxConnectionsPerCaller;
-    private readonly string _trustDomain = identity.Value.TrustDomain;
     private readonly ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
 
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
@@ -46,8 +45,9 @@ internal sealed class ConnectionLimiter(
         }
     }
 
-    // A certificate that names nobody is still counted, by its serial, so it cannot open connections unbounded.
+    // A certificate that names nobody is still counted, by its serial, so it cannot open connections unbounded. The parse is
+    // the authenticator's, cached for the connection, so its calls do not parse the certificate again.
     private string Key(X509Certificate2? certificate) => certificate is null
         ? "no-certificate"
-        : CertificateIdentityReader.Read(certificate, _trustDomain) is { Caller: { } caller } ? caller.ToString() : "serial/" + certificate.SerialNumber;
+        : authenticator.GetOrParse(certificate) is { Caller: { } caller } ? caller.ToString() : "serial/" + certificate.SerialNumber;
 }

@@ -35,7 +35,7 @@ internal sealed partial class SandboxControlService
             RpcErrors.NotFound(request.SandboxId);
         }
 
-        await RecordIssuedAsync(context, request.SandboxId, certificate, "certificate issued from an issuer-submitted CSR").ConfigureAwait(false);
+        await RecordCertificateEventAsync(context, request.SandboxId, "certificate issued from an issuer-submitted CSR", certificate.SerialNumber).ConfigureAwait(false);
         Log.CertificateIssued(logger, request.SandboxId, certificate.SerialNumber);
         return ToResponse(certificate);
     }
@@ -64,7 +64,7 @@ internal sealed partial class SandboxControlService
         }
 
         // The old serial (the caller's) and the new one in one event: revoking a sandbox's certificates means following this chain.
-        await RecordIssuedAsync(context, caller.Name, certificate, "certificate renewed from " + caller.SerialNumber).ConfigureAwait(false);
+        await RecordCertificateEventAsync(context, caller.Name, "certificate renewed from " + caller.SerialNumber, certificate.SerialNumber).ConfigureAwait(false);
         Log.CertificateRenewed(logger, caller.Name, caller.SerialNumber, certificate.SerialNumber);
         return ToResponse(certificate);
     }
@@ -83,13 +83,11 @@ internal sealed partial class SandboxControlService
             RpcErrors.NotFoundWhat($"no certificate with serial {serial} was issued by this server");
         }
 
-        var caller = context.GetCaller();
-        var rpc = context.Method[(context.Method.LastIndexOf('/') + 1)..];
-        await audit.WriteOrRefuseAsync(
-            new AuditEvent(
-                time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, revocation.SandboxId, true, nameof(StatusCode.OK),
-                string.Create(CultureInfo.InvariantCulture, $"revoked {serial} and its descendants ({revocation.RevokedSerialNumbers.Count} certificates)")),
-            logger).ConfigureAwait(false);
+        await RecordCertificateEventAsync(
+            context,
+            revocation.SandboxId,
+            string.Create(CultureInfo.InvariantCulture, $"revoked {serial} and its descendants ({revocation.RevokedSerialNumbers.Count} certificates)"),
+            issuedSerial: null).ConfigureAwait(false);
         Log.CertificateLineageRevoked(logger, revocation.SandboxId, serial, revocation.RevokedSerialNumbers.Count);
         var response = new RevokeSandboxCertificateResponse { SandboxId = revocation.SandboxId };
         response.RevokedSerialNumbers.AddRange(revocation.RevokedSerialNumbers);
@@ -123,13 +121,16 @@ internal sealed partial class SandboxControlService
                 null),
             context.CancellationToken);
 
-    /// <summary>Before the certificate is returned: a certificate the audit trail does not know of is not handed out.</summary>
-    private Task RecordIssuedAsync(ServerCallContext context, string sandboxId, X509Certificate2 certificate, string reason)
+    /// <summary>
+    /// One audit event for a certificate's issuance, renewal (with its new serial) or revocation, failing closed: an issued
+    /// certificate the audit trail does not know of is not handed out.
+    /// </summary>
+    private Task RecordCertificateEventAsync(ServerCallContext context, string sandboxId, string reason, string? issuedSerial)
     {
         var caller = context.GetCaller();
         var rpc = context.Method[(context.Method.LastIndexOf('/') + 1)..];
         return audit.WriteOrRefuseAsync(
-            new AuditEvent(time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, sandboxId, true, nameof(StatusCode.OK), reason, certificate.SerialNumber),
+            new AuditEvent(time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, sandboxId, true, nameof(StatusCode.OK), reason, issuedSerial),
             logger);
     }
 

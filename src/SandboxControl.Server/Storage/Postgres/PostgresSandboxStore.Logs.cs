@@ -29,17 +29,11 @@ internal sealed partial class PostgresSandboxStore
                     lastBySandbox.TryAdd(append.SandboxId, null);
                 }
 
-                await using (var lockRow = Command(connection, "SELECT log_sequence, incarnation FROM sandboxes WHERE id = @id FOR UPDATE;"))
+                foreach (var sandboxId in lastBySandbox.Keys.ToList())
                 {
-                    var lockId = lockRow.Parameters.Add("id", NpgsqlDbType.Text);
-                    foreach (var sandboxId in lastBySandbox.Keys.ToList())
-                    {
-                        lockId.Value = sandboxId;
-                        await using var row = await lockRow.ExecuteReaderAsync(cancellationToken);
-                        var found = await row.ReadAsync(cancellationToken);
-                        lastBySandbox[sandboxId] = found ? row.GetInt64(0) : null;
-                        incarnations[sandboxId] = found ? row.GetString(1) : null;
-                    }
+                    var locked = await LockSandboxAsync(connection, sandboxId, null, cancellationToken);
+                    lastBySandbox[sandboxId] = locked?.LogSequence;
+                    incarnations[sandboxId] = locked?.Incarnation;
                 }
 
                 var lineCount = appends.Sum(append => append.Lines.Count);

@@ -262,15 +262,16 @@ internal sealed partial class PostgresSandboxStore : ISandboxStore, IDisposable,
     /// Locks the sandbox row for the rest of the transaction; null if there is no such sandbox, or it is not
     /// <paramref name="incarnation"/> (when given).
     /// </summary>
-    private static async Task<(long PolicyVersion, long LogSequence)?> LockSandboxAsync(
+    private static async Task<(long PolicyVersion, long LogSequence, string Incarnation)?> LockSandboxAsync(
         NpgsqlConnection connection, string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
         await using var query = Command(
-            connection, "SELECT policy_version, log_sequence FROM sandboxes WHERE id = @id AND (@incarnation IS NULL OR incarnation = @incarnation) FOR UPDATE;");
+            connection,
+            "SELECT policy_version, log_sequence, incarnation FROM sandboxes WHERE id = @id AND (@incarnation IS NULL OR incarnation = @incarnation) FOR UPDATE;");
         query.Parameters.AddWithValue("id", sandboxId);
         AddIncarnation(query, incarnation);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)) : null;
     }
 
     private static async Task NotifyAsync(NpgsqlConnection connection, string payload, CancellationToken cancellationToken)
