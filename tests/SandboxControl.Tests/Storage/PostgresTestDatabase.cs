@@ -54,7 +54,20 @@ public sealed class PostgresTestDatabase : IDisposable
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();
-        Execute(ServerConnectionString!, $"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE);");
+        // FORCE may not end a backend of another role, and an autovacuum worker (the superuser's) visits busy test
+        // databases for a moment: 42501 until it leaves. Waited out with a bound, never ignored.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Execute(ServerConnectionString!, $"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE);");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     private static void Execute(string connectionString, string sql)
