@@ -39,6 +39,10 @@ internal sealed class PostgresStoreHarness : StoreHarness
 
     public Task<NpgsqlConnection> OpenRawConnectionAsync() => _database.OpenAsync();
 
+    public override Task<long> StoredLogLinesAsync(string? sandboxId = null) => ScalarAsync(
+        "SELECT COUNT(*) FROM logs WHERE $id = '' OR sandbox_id = $id;",
+        ("$id", sandboxId ?? string.Empty));
+
     public override async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = await _database.OpenAsync();

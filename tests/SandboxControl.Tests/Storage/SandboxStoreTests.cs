@@ -162,8 +162,9 @@ public sealed class SandboxStoreTests
         Assert.True(await store.DeleteSandboxAsync("alpha", CancellationToken.None));
 
         const string Owned = "SELECT (SELECT COUNT(*) FROM policies WHERE sandbox_id = $id) + (SELECT COUNT(*) FROM policy_status WHERE sandbox_id = $id)"
-            + " + (SELECT COUNT(*) FROM provider_env WHERE sandbox_id = $id) + (SELECT COUNT(*) FROM logs WHERE sandbox_id = $id);";
+            + " + (SELECT COUNT(*) FROM provider_env WHERE sandbox_id = $id);";
         Assert.Equal(0, await harness.ScalarAsync(Owned, ("$id", "alpha")));
+        Assert.Equal(0, await harness.StoredLogLinesAsync("alpha"));
         Assert.Equal(1, await harness.ScalarAsync("SELECT COUNT(*) FROM policies WHERE sandbox_id = 'keep';"));
 
         // A new sandbox with the same id inherits nothing.

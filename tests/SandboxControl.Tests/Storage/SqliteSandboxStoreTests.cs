@@ -1,4 +1,5 @@
 using System.Text;
+using SandboxControl.Server.Storage;
 using SandboxControl.Server.Storage.Sqlite;
 using Xunit;
 
@@ -81,6 +82,33 @@ public sealed class SqliteSandboxStoreTests : IDisposable
 
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => _harness.OpenStoreAsync());
         Assert.Contains("99", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Initialize_Version2LogRows_BecomeChunksThatReadTheSame()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_harness.DatabasePath)!);
+        await using (var connection = await _harness.OpenRawConnectionAsync())
+        await using (var schema = connection.CreateCommand())
+        {
+            schema.CommandText = SqliteMigrations.Steps[0] + SqliteMigrations.Steps[1] + """
+                INSERT INTO sandboxes (id, created_at, created_by, log_sequence, incarnation) VALUES ('alpha', 1, 'operator/admin', 2, 'inc-1');
+                INSERT INTO logs VALUES ('alpha', 1, 1700000000000, 3, 'agent', 'first "quoted" line');
+                INSERT INTO logs VALUES ('alpha', 2, 1700000001000, 5, 'kernel', 'zweite Zeile ✓');
+                PRAGMA user_version = 2;
+                """;
+            await schema.ExecuteNonQueryAsync();
+        }
+
+        var store = await _harness.OpenStoreAsync();
+
+        var lines = await store.ReadLogsAsync("alpha", 0, null, 10, CancellationToken.None);
+        Assert.Equal([1L, 2], lines.Select(line => line.Sequence));
+        Assert.Equal(["first \"quoted\" line", "zweite Zeile ✓"], lines.Select(line => line.Message));
+        Assert.Equal([LogSeverity.Info, LogSeverity.Error], lines.Select(line => line.Level));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_001_000), lines[1].Timestamp);
+        Assert.Equal(3, await store.AppendLogsAsync("alpha", [new LogLineRecord(DateTimeOffset.UnixEpoch, LogSeverity.Info, "agent", "third")], CancellationToken.None));
+        Assert.Equal(0, await _harness.ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'logs';"));
     }
 
     private static async Task<byte[]> ReadSharedAsync(string path)

@@ -49,6 +49,10 @@ internal sealed class SqliteStoreHarness : StoreHarness
         return connection;
     }
 
+    public override Task<long> StoredLogLinesAsync(string? sandboxId = null) => ScalarAsync(
+        "SELECT COALESCE(SUM(last_sequence - first_sequence + 1), 0) FROM log_chunks WHERE $id = '' OR sandbox_id = $id;",
+        ("$id", sandboxId ?? string.Empty));
+
     public override async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = await OpenRawConnectionAsync();

@@ -21,6 +21,12 @@ internal abstract class StoreHarness : IDisposable
 
     public abstract Task<int> ExecuteAsync(string sql);
 
+    /// <summary>
+    /// Log line slots physically stored, optionally for one sandbox: PostgreSQL keeps a row per line, SQLite a row
+    /// per pushed message, so a message that straddles the retention cutoff is kept whole there.
+    /// </summary>
+    public abstract Task<long> StoredLogLinesAsync(string? sandboxId = null);
+
     /// <summary>Closes one store (as the server does at shutdown) while the database stays.</summary>
     public static void Close(ISandboxStore store) => ((IDisposable)store).Dispose();
 

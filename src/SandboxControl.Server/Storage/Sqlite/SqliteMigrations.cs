@@ -81,7 +81,22 @@ internal static class SqliteMigrations
         ) STRICT;
         """;
 
-    public static IReadOnlyList<string> Steps { get; } = [V1, V2];
+    // Logs stored as one row per pushed message (see LogChunk); existing lines become one-line chunks.
+    private const string V3 = """
+        CREATE TABLE log_chunks (
+            sandbox_id     TEXT    NOT NULL REFERENCES sandboxes (id) ON DELETE CASCADE,
+            last_sequence  INTEGER NOT NULL,
+            first_sequence INTEGER NOT NULL,
+            max_ts         INTEGER NOT NULL,
+            lines          BLOB    NOT NULL,
+            PRIMARY KEY (sandbox_id, last_sequence)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO log_chunks (sandbox_id, last_sequence, first_sequence, max_ts, lines)
+        SELECT sandbox_id, sequence, sequence, ts, CAST(json_array(json_array(ts, level, source, message)) AS BLOB) FROM logs;
+        DROP TABLE logs;
+        """;
+
+    public static IReadOnlyList<string> Steps { get; } = [V1, V2, V3];
 
     public static int LatestVersion => Steps.Count;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Data.Sqlite;
 
 namespace SandboxControl.Server.Storage.Sqlite;
@@ -25,13 +26,13 @@ internal sealed partial class SqliteSandboxStore
                 await using var insert = Command(
                     connection,
                     transaction,
-                    "INSERT INTO logs (sandbox_id, sequence, ts, level, source, message) VALUES ($id, $sequence, $ts, $level, $source, $message);");
+                    "INSERT INTO log_chunks (sandbox_id, last_sequence, first_sequence, max_ts, lines) VALUES ($id, $last, $first, $maxTs, $lines);");
                 var insertId = insert.Parameters.Add("$id", SqliteType.Text);
-                var sequence = insert.Parameters.Add("$sequence", SqliteType.Integer);
-                var timestamp = insert.Parameters.Add("$ts", SqliteType.Integer);
-                var level = insert.Parameters.Add("$level", SqliteType.Integer);
-                var source = insert.Parameters.Add("$source", SqliteType.Text);
-                var message = insert.Parameters.Add("$message", SqliteType.Text);
+                var lastSequence = insert.Parameters.Add("$last", SqliteType.Integer);
+                var firstSequence = insert.Parameters.Add("$first", SqliteType.Integer);
+                var maxTimestamp = insert.Parameters.Add("$maxTs", SqliteType.Integer);
+                var chunk = insert.Parameters.Add("$lines", SqliteType.Blob);
+                var buffer = new ArrayBufferWriter<byte>();
 
                 var results = new long?[appends.Count];
                 // Within the transaction each sandbox's sequence continues from its previous append in this batch.
@@ -60,20 +61,16 @@ internal sealed partial class SqliteSandboxStore
                         continue;
                     }
 
-                    if (last is { } next)
+                    if (last is { } previous && append.Lines.Count > 0)
                     {
+                        var (bytes, newest) = LogChunk.Encode(append.Lines, buffer);
+                        last = previous + append.Lines.Count;
                         insertId.Value = append.SandboxId;
-                        foreach (var line in append.Lines)
-                        {
-                            sequence.Value = ++next;
-                            timestamp.Value = line.Timestamp.ToUnixTimeMilliseconds();
-                            level.Value = (int)line.Level;
-                            source.Value = line.Source;
-                            message.Value = line.Message;
-                            await insert.ExecuteNonQueryAsync(cancellationToken);
-                        }
-
-                        last = next;
+                        firstSequence.Value = previous + 1;
+                        lastSequence.Value = last;
+                        maxTimestamp.Value = newest;
+                        chunk.Value = bytes;
+                        await insert.ExecuteNonQueryAsync(cancellationToken);
                     }
 
                     lastBySandbox[append.SandboxId] = last;
@@ -112,9 +109,10 @@ internal sealed partial class SqliteSandboxStore
             await bump.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Sequences are contiguous (assigned one by one, only the oldest are ever removed), so the newest N
-        // lines are exactly those above last - N: a range delete on the primary key, no scan.
-        await using var trim = Command(connection, transaction, "DELETE FROM logs WHERE sandbox_id = $id AND sequence <= $cutoff;");
+        // Sequences are contiguous (assigned one by one, only the oldest are ever removed), so the newest N lines
+        // are exactly those above last - N. Chunks wholly below go (a range delete on the primary key, no scan); the
+        // one that straddles the cutoff stays whole and reads skip its older lines.
+        await using var trim = Command(connection, transaction, "DELETE FROM log_chunks WHERE sandbox_id = $id AND last_sequence <= $cutoff;");
         trim.Parameters.AddWithValue("$id", sandboxId);
         trim.Parameters.AddWithValue("$cutoff", last - _logRetentionLines);
         await trim.ExecuteNonQueryAsync(cancellationToken);
@@ -130,18 +128,25 @@ internal sealed partial class SqliteSandboxStore
             connection,
             null,
             """
-            SELECT sequence, ts, level, source, message FROM logs
-            WHERE sandbox_id = $id AND sequence > $after AND ($since IS NULL OR ts >= $since)
-              AND ($incarnation IS NULL OR EXISTS (SELECT 1 FROM sandboxes s WHERE s.id = $id AND s.incarnation = $incarnation))
-            ORDER BY sequence
-            LIMIT $limit;
+            SELECT c.first_sequence, c.lines, s.log_sequence FROM log_chunks c JOIN sandboxes s ON s.id = c.sandbox_id
+            WHERE c.sandbox_id = $id AND c.last_sequence > $after AND ($since IS NULL OR c.max_ts >= $since)
+              AND ($incarnation IS NULL OR s.incarnation = $incarnation)
+            ORDER BY c.last_sequence;
             """);
         query.Parameters.AddWithValue("$id", sandboxId);
         query.Parameters.AddWithValue("$after", afterSequence);
-        query.Parameters.AddWithValue("$since", since is null ? DBNull.Value : since.Value.ToUnixTimeMilliseconds());
-        query.Parameters.AddWithValue("$limit", limit);
+        long? sinceMs = since?.ToUnixTimeMilliseconds();
+        query.Parameters.AddWithValue("$since", (object?)sinceMs ?? DBNull.Value);
         AddIncarnation(query, incarnation);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        return await StoreRows.LogLinesAsync(reader, cancellationToken);
+        var lines = new List<StoredLogLine>();
+        while (lines.Count < limit && await reader.ReadAsync(cancellationToken))
+        {
+            // Lines of a chunk that straddles the retention cutoff are still in the row: skip them.
+            var after = Math.Max(afterSequence, reader.GetInt64(2) - _logRetentionLines);
+            LogChunk.Decode(reader.GetFieldValue<byte[]>(1), reader.GetInt64(0), after, sinceMs, limit, lines);
+        }
+
+        return lines;
     }
 }
