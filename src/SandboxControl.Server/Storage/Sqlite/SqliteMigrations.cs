@@ -81,16 +81,18 @@ internal static class SqliteMigrations
         ) STRICT;
         """;
 
-    // Logs stored as one row per pushed message (see LogChunk); existing lines become one-line chunks.
+    // Logs stored as one row per pushed message (see LogChunk); existing lines become one-line chunks. A rowid
+    // table (not WITHOUT ROWID): its rows are kilobytes, and a separate small index is cheaper to insert into than
+    // a clustered key whose leaf pages hold the whole chunk (0.72 against 1.0 us CPU per line, measured isolated).
     private const string V3 = """
         CREATE TABLE log_chunks (
             sandbox_id     TEXT    NOT NULL REFERENCES sandboxes (id) ON DELETE CASCADE,
             last_sequence  INTEGER NOT NULL,
             first_sequence INTEGER NOT NULL,
             max_ts         INTEGER NOT NULL,
-            lines          BLOB    NOT NULL,
-            PRIMARY KEY (sandbox_id, last_sequence)
-        ) STRICT, WITHOUT ROWID;
+            lines          BLOB    NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX log_chunks_sequence ON log_chunks (sandbox_id, last_sequence);
         INSERT INTO log_chunks (sandbox_id, last_sequence, first_sequence, max_ts, lines)
         SELECT sandbox_id, sequence, sequence, ts, CAST(json_array(json_array(ts, level, source, message)) AS BLOB) FROM logs;
         DROP TABLE logs;
