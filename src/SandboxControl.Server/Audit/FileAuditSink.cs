@@ -26,8 +26,10 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
     private bool _mayEndTorn;
     private bool _failing;
     private bool _closed;
+    private readonly Index.AuditIndexFeed? _indexFeed;
+    private long _generation = 1;
 
-    public FileAuditSink(IOptions<AuditOptions> options, TimeProvider time, ILogger<FileAuditSink> logger)
+    public FileAuditSink(IOptions<AuditOptions> options, TimeProvider time, ILogger<FileAuditSink> logger, Index.AuditIndexing indexing)
     {
         ArgumentNullException.ThrowIfNull(options);
         _path = Path.GetFullPath(options.Value.Path);
@@ -37,12 +39,17 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
         _logger = logger;
         // Opened here so an unwritable file stops the server before the port opens (the validator reports why).
         _file = AppendOnlyFile.Open(_path);
+        InitialLength = _file.Length();
+        _indexFeed = indexing?.Feed;
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "audit-writer" };
         _writer.Start();
     }
 
     /// <summary>Batches written so far: fewer than events when group commit shares writes (tests and the bench read it).</summary>
     public long Batches { get; private set; }
+
+    /// <summary>The file's length when this process opened it: what earlier processes wrote.</summary>
+    public long InitialLength { get; }
 
     public Task WriteAsync(AuditEvent auditEvent)
     {
@@ -150,14 +157,16 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
                 buffer.Write("\n"u8);
             }
 
+            var firstEvent = buffer.WrittenCount;
             foreach (var pending in batch)
             {
                 buffer.Write(pending.Line);
                 buffer.Write("\n"u8);
             }
 
-            Append(file, buffer.WrittenSpan);
+            var before = Append(file, buffer.WrittenSpan);
             Batches++;
+            PostToIndex(buffer.WrittenSpan, before, firstEvent, batch);
             if (_failing)
             {
                 _failing = false;
@@ -185,19 +194,46 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
         }
     }
 
-    private void Append(AppendOnlyFile file, ReadOnlySpan<byte> bytes)
+    /// <summary>Returns the file's length before the append.</summary>
+    private long Append(AppendOnlyFile file, ReadOnlySpan<byte> bytes)
     {
         var before = file.Length();
         try
         {
             file.AppendDurably(bytes, _fsync);
             _mayEndTorn = false;
+            return before;
         }
         catch (IOException)
         {
             // Cut back what part of the batch reached the file; an append-only file refuses, so mark the tear.
             _mayEndTorn = !CutBack(file, before);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Hands the durable lines to the shared index (PostgreSQL only): the reopen note, if this batch starts a file,
+    /// and the batch's events, each with its offset in the file.
+    /// </summary>
+    private void PostToIndex(ReadOnlySpan<byte> written, long before, int firstEvent, List<Pending> batch)
+    {
+        if (_indexFeed is null)
+        {
+            return;
+        }
+
+        if (firstEvent > 0 && before == 0)
+        {
+            var note = written[..firstEvent].TrimEnd((byte)'\n');
+            _indexFeed.Post(new Index.DurableAuditLine(_generation, 0, note.ToArray()));
+        }
+
+        var position = firstEvent;
+        foreach (var pending in batch)
+        {
+            _indexFeed.Post(new Index.DurableAuditLine(_generation, before + position, pending.Line));
+            position += pending.Line.Length + 1;
         }
     }
 
@@ -225,6 +261,7 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
         _file?.Dispose();
         _file = null;
         _file = AppendOnlyFile.Open(_path);
+        _generation++;
         if (detached is not null)
         {
             // rm or logrotate: say so in the new file, so a reader knows the trail continues from another file.

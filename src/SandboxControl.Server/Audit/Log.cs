@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Audit file {Path} ends in a partial line at offset {Offset} (torn by a crash mid-write); skipped")]
     public static partial void AuditTornLineSkipped(ILogger logger, string path, long offset);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Audit events cannot be copied to the shared audit index ({Kind}: {Reason}); retrying, the audit file keeps the record meanwhile")]
+    public static partial void AuditIndexFailing(ILogger logger, string kind, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Audit events are copied to the shared audit index again")]
+    public static partial void AuditIndexRecovered(ILogger logger);
 }

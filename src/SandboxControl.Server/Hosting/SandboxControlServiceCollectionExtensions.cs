@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using SandboxControl.Server.Audit;
+using SandboxControl.Server.Audit.Index;
 using SandboxControl.Server.Authorization;
 using SandboxControl.Server.Identity;
 using SandboxControl.Server.Issuance;
@@ -67,6 +68,8 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<FileAuditSink>();
         services.AddSingleton<IAuditSink>(provider => provider.GetRequiredService<FileAuditSink>());
         services.AddSingleton<AuditFileReader>();
+        services.AddSingleton<AuditIndexing>();
+        services.AddHostedService<AuditIndexShipper>();
 
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

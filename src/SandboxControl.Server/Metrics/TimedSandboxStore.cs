@@ -7,6 +7,9 @@ namespace SandboxControl.Server.Metrics;
 /// <summary>Records the latency of every store operation, whichever engine is behind it.</summary>
 internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics metrics) : ISandboxStore
 {
+    /// <summary>The engine being timed (the audit index is a capability of the PostgreSQL engine).</summary>
+    public ISandboxStore Inner => inner;
+
     public event EventHandler<SandboxChangedEventArgs>? SandboxChanged
     {
         add => inner.SandboxChanged += value;

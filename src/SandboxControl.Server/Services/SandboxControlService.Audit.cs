@@ -2,6 +2,7 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using SandboxControl.Server.Audit;
+using SandboxControl.Server.Audit.Index;
 using SandboxControl.V1;
 
 namespace SandboxControl.Server.Services;
@@ -19,13 +20,7 @@ internal sealed partial class SandboxControlService
             < 0 or > MaxAuditPageSize => throw new RpcException(new Status(StatusCode.InvalidArgument, $"page_size must be between 1 and {MaxAuditPageSize}")),
             _ => request.PageSize,
         };
-        var offset = 0L;
-        if (request.PageToken.Length > 0 && (!long.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
-        {
-            RpcErrors.InvalidArgument("page_token is not one this server returned");
-        }
-
-        var query = new AuditQuery(
+        var filters = new AuditQuery(
             request.FilterSandboxId,
             request.Caller,
             request.Rpc,
@@ -37,13 +32,52 @@ internal sealed partial class SandboxControlService
             },
             request.Since is null ? null : ToDateTimeOffset(request.Since, "since"),
             request.Until is null ? null : ToDateTimeOffset(request.Until, "until"),
-            offset,
+            0,
             pageSize);
+
+        var response = auditIndexing.Index is { } index
+            ? await ReadAuditIndexAsync(index, filters, request.PageToken, context.CancellationToken).ConfigureAwait(false)
+            : await ReadAuditFileAsync(filters, request.PageToken, context.CancellationToken).ConfigureAwait(false);
+        return response;
+    }
+
+    /// <summary>Replicas (PostgreSQL): every replica's events, from the shared index.</summary>
+    private static async Task<ListAuditEventsResponse> ReadAuditIndexAsync(IAuditIndex index, AuditQuery filters, string pageToken, CancellationToken cancellationToken)
+    {
+        AuditIndexCursor? after = null;
+        if (pageToken.Length > 0 && !AuditPageTokens.TryParseIndexCursor(pageToken, out after))
+        {
+            RpcErrors.InvalidArgument("page_token is not one this server returned");
+        }
+
+        AuditIndexPage page;
+        try
+        {
+            page = await index.QueryAsync(filters, after, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "audit index unavailable: the database cannot be reached"));
+        }
+
+        var response = new ListAuditEventsResponse { NextPageToken = page.Next is null ? string.Empty : AuditPageTokens.Format(page.Next) };
+        response.Events.AddRange(page.Events.Select(ToProto));
+        return response;
+    }
+
+    /// <summary>One server (SQLite): its own audit file, paged by byte offset.</summary>
+    private async Task<ListAuditEventsResponse> ReadAuditFileAsync(AuditQuery filters, string pageToken, CancellationToken cancellationToken)
+    {
+        var offset = 0L;
+        if (pageToken.Length > 0 && (!long.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        {
+            RpcErrors.InvalidArgument("page_token is not one this server returned");
+        }
 
         AuditPage page;
         try
         {
-            page = await auditReader.ReadAsync(query, context.CancellationToken).ConfigureAwait(false);
+            page = await auditReader.ReadAsync(filters with { Offset = offset }, cancellationToken).ConfigureAwait(false);
         }
         catch (FileNotFoundException)
         {

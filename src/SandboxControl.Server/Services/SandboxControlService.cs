@@ -21,6 +21,7 @@ internal sealed partial class SandboxControlService(
     SandboxCertificateIssuer issuer,
     IAuditSink audit,
     AuditFileReader auditReader,
+    Audit.Index.AuditIndexing auditIndexing,
     FollowStreamLimiter followLimiter,
     IOptions<LimitsOptions> limits,
     IOptions<IdentityOptions> identity,

@@ -86,7 +86,32 @@ internal static class PostgresMigrations
         );
         """;
 
-    public static IReadOnlyList<string> Steps { get; } = [V1, V2];
+    // The shared audit index: every replica's audit events, copied from its file (the record), keyed by replica, file
+    // and offset so a line shipped twice is stored once; and how far each replica's file was shipped.
+    private const string V3 = """
+        CREATE TABLE audit_events (
+            replica     text COLLATE "C" NOT NULL,
+            file_key    text COLLATE "C" NOT NULL,
+            file_offset bigint  NOT NULL,
+            time_ms     bigint  NOT NULL,
+            caller      text COLLATE "C" NOT NULL,
+            rpc         text COLLATE "C" NOT NULL,
+            target      text COLLATE "C",
+            allowed     boolean NOT NULL,
+            event       text    NOT NULL,
+            PRIMARY KEY (replica, file_key, file_offset)
+        );
+        CREATE INDEX audit_events_order ON audit_events (time_ms, replica, file_key, file_offset);
+        CREATE INDEX audit_events_target ON audit_events (target, time_ms);
+
+        CREATE TABLE audit_shipping (
+            replica     text COLLATE "C" NOT NULL PRIMARY KEY,
+            file_key    text COLLATE "C" NOT NULL,
+            next_offset bigint NOT NULL
+        );
+        """;
+
+    public static IReadOnlyList<string> Steps { get; } = [V1, V2, V3];
 
     public static int LatestVersion => Steps.Count;
 
