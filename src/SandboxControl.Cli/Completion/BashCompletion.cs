@@ -33,13 +33,13 @@ internal static class BashCompletion
             elif [[ -n $values ]]; then
                 COMPREPLY=($(compgen -W "$values" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "$(_sandboxctl_subcommands "$path") $(_sandboxctl_options "$path")" -- "$cur"))
+                COMPREPLY=($(compgen -W "$(_sandboxctl_subcommands "$path") $(_sandboxctl_words "$path")" -- "$cur"))
             fi
         }
         complete -F _sandboxctl sandboxctl
         """;
 
-    public static string Script(CompletionTree tree) => Header + Body(tree);
+    public static string Script(CompletionTree tree) => Header + "\n" + Body(tree);
 
     /// <summary>The functions without the header; the zsh script runs them through bashcompinit.</summary>
     public static string Body(CompletionTree tree) => Functions(tree) + Driver + "\n";
@@ -53,10 +53,10 @@ internal static class BashCompletion
             text.Append(CultureInfo.InvariantCulture, $"        \"{node.Path}\") echo \"{string.Join(' ', node.Subcommands)}\" ;;\n");
         }
 
-        text.Append("    esac\n}\n\n_sandboxctl_options()\n{\n    case \"$1\" in\n");
+        text.Append("    esac\n}\n\n# Fixed argument values and option names of command $1.\n_sandboxctl_words()\n{\n    case \"$1\" in\n");
         foreach (var node in tree.Nodes)
         {
-            text.Append(CultureInfo.InvariantCulture, $"        \"{node.Path}\") echo \"{string.Join(' ', node.Options.SelectMany(option => option.Names))}\" ;;\n");
+            text.Append(CultureInfo.InvariantCulture, $"        \"{node.Path}\") echo \"{string.Join(' ', node.ArgumentChoices.Concat(node.Options.SelectMany(option => option.Names)))}\" ;;\n");
         }
 
         text.Append("    esac\n}\n\n# What follows option $2 of command $1: fixed values, __files__, __value__ (type it), or nothing (a flag).\n");

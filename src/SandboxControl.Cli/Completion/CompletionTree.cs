@@ -20,7 +20,9 @@ internal sealed record CompletionTree(IReadOnlyList<CompletionNode> Nodes)
     {
         var options = command.Options.Concat(inherited).Where(option => !option.Hidden).Distinct().Select(Describe).ToList();
         var subcommands = command.Subcommands.Where(subcommand => !subcommand.Hidden).ToList();
-        nodes.Add(new CompletionNode(path, subcommands.Select(subcommand => subcommand.Name).ToList(), options, FirstLine(command.Description)));
+        var argumentChoices = command.Arguments.Where(argument => !argument.Hidden)
+            .SelectMany(argument => argument.GetCompletions(CompletionContext.Empty)).Select(item => item.Label).ToList();
+        nodes.Add(new CompletionNode(path, subcommands.Select(subcommand => subcommand.Name).ToList(), options, argumentChoices, FirstLine(command.Description)));
         var recursive = inherited.Concat(command.Options.Where(option => option.Recursive)).ToList();
         foreach (var subcommand in subcommands)
         {

@@ -43,6 +43,11 @@ internal static class FishCompletion
                 text.Append(CultureInfo.InvariantCulture, $"{at} -a {Quote(child.Path.Split(' ')[^1])} -d {Quote(child.Description)}\n");
             }
 
+            if (node.ArgumentChoices.Count > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{at} -a {Quote(string.Join(' ', node.ArgumentChoices))}\n");
+            }
+
             foreach (var option in node.Options)
             {
                 text.Append(at).Append(Names(option));

@@ -42,6 +42,7 @@ public sealed class SandboxctlCompletionTests : IDisposable
     [InlineData("sandboxctl sandboxes list --pa", "--page-size")]
     [InlineData("sandboxctl policy get web-1 -o ya", "yaml")]
     [InlineData("sandboxctl certs revoke -f ca.c", "ca.crt")]
+    [InlineData("sandboxctl completion f", "fish")]
     public async Task Bash_CompletesWordsFromTheTree(string line, string expected)
     {
         var script = (await RunAsync("completion", "bash")).Out;
