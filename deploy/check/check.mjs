@@ -1,11 +1,13 @@
 // Offline checks run by .ci/run: every object in deploy/*.yaml against the Kubernetes JSON schemas
-// (kubernetes-models: types, required fields, enums; unknown fields are not caught), the project's own rules for the manifests, and the
-// Dockerfile with dockerfilelint plus the rules dockerfilelint does not know. Exit 1 with one line per problem.
+// (kubernetes-models: types, required fields, enums; unknown fields through unknown-fields.mjs, proven by a self-test
+// first), the project's own rules for the manifests, and the Dockerfile with dockerfilelint plus the rules
+// dockerfilelint does not know. Exit 1 with one line per problem.
 import { readFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
+import { unknownFields } from "./unknown-fields.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const deploy = join(here, "..");
@@ -19,6 +21,37 @@ const models = {
   "v1/PersistentVolumeClaim": ["kubernetes-models/v1/PersistentVolumeClaim", "PersistentVolumeClaim"],
   "apps/v1/Deployment": ["kubernetes-models/apps/v1/Deployment", "Deployment"],
 };
+
+/** Schema errors and unknown fields of one object, one text each. */
+async function schemaProblems([path, name], object) {
+  const Model = (await import(path))[name];
+  const { unknown, schemaError } = unknownFields((data) => Model.prototype.validate.call(data), object);
+  const texts = unknown.map((field) => `unknown field '${field}' (misspelled? the API server would drop it)`);
+  if (schemaError) texts.unshift(`schema: ${String(schemaError.message ?? schemaError).replace(/\s+/g, " ")}`);
+  return texts;
+}
+
+// Self-test: the unknown-field check must catch misspellings, or a green run proves nothing.
+{
+  const misspelled = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "self-test", labels: { app: "self-test" } },
+    spec: {
+      replica: 2,
+      selector: { matchLabels: { app: "self-test" } },
+      template: {
+        metadata: { labels: { app: "self-test" } },
+        spec: { containers: [{ name: "c", image: "c", imagePullPolciy: "Always", resources: { limits: { cpu: "1" } } }] },
+      },
+    },
+  };
+  const found = await schemaProblems(models["apps/v1/Deployment"], misspelled);
+  const expected = ["spec.replica", "spec.template.spec.containers[0].imagePullPolciy"];
+  if (found.length !== expected.length || !expected.every((field) => found.some((text) => text.includes(`'${field}'`)))) {
+    problem("self-test", `the unknown-field check should report exactly ${expected.join(" and ")}; it reported: ${found.join("; ") || "nothing"}`);
+  }
+}
 
 function podSpecOf(object) {
   return object.kind === "Pod" ? object.spec : object.spec?.template?.spec;
@@ -79,12 +112,7 @@ for (const file of readdirSync(deploy).filter((name) => name.endsWith(".yaml")).
       problem(where, `no schema known for ${object.apiVersion} ${object.kind}`);
       continue;
     }
-    const module = await import(model[0]);
-    try {
-      new module[model[1]](object).validate();
-    } catch (error) {
-      problem(where, `schema: ${String(error.message ?? error).replace(/\s+/g, " ")}`);
-    }
+    for (const text of await schemaProblems(model, object)) problem(where, text);
     checkPod(where, object);
     if (object.kind === "Deployment") checkDeployment(where, object);
   }

@@ -20,7 +20,13 @@ internal static class AuditCommand
         var since = new Option<string?>("--since") { Description = "Only events from this long ago (15m, 2h, 1d) or since an RFC 3339 time.", HelpName = "DURATION|TIME" };
         var denied = new Option<bool>("--denied") { Description = "Only refused calls." };
         var allowed = new Option<bool>("--allowed") { Description = "Only allowed calls." };
-        var command = new Command("audit", "Print the audit trail of the server answering (ADMIN): who called what, on which sandbox, and the decision.")
+        var command = new Command("audit", """
+            Print the audit trail of the server answering (ADMIN): who called what, on which sandbox, and the decision.
+
+            Examples:
+              sandboxctl audit --since 1h --denied
+              sandboxctl audit --sandbox web-1 --rpc UpdateSandboxPolicy -o json
+            """)
         {
             sandbox, caller, rpc, since, denied, allowed,
         };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SandboxControl.Cli.Connection;
+using SandboxControl.Cli.Input;
 using SandboxControl.Cli.Output;
 
 namespace SandboxControl.Cli.Commands;
@@ -77,7 +78,6 @@ internal sealed class GlobalOptions
             DefaultValueFactory = _ => "table",
             Recursive = true,
         };
-        option.AcceptOnlyFromAmong("table", "wide", "json", "yaml");
-        return option;
+        return Choices.Restrict(option, "table", "wide", "json", "yaml");
     }
 }

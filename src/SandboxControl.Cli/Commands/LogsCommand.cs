@@ -15,7 +15,14 @@ internal static class LogsCommand
         var id = CommonArguments.SandboxId();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep streaming new lines until interrupted (Ctrl+C)." };
         var since = new Option<string?>("--since") { Description = "Only lines from this long ago (15m, 2h, 1d) or since an RFC 3339 time.", HelpName = "DURATION|TIME" };
-        var command = new Command("logs", "Print a sandbox's log lines: timestamp level source message.") { id, follow, since };
+        var command = new Command("logs", """
+            Print a sandbox's log lines: timestamp level source message.
+
+            Examples:
+              sandboxctl logs web-1 --since 15m
+              sandboxctl logs web-1 --follow
+              sandboxctl logs web-1 --since 2024-05-01T12:00:00Z -o json
+            """) { id, follow, since };
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var request = new GetSandboxLogsRequest { SandboxId = context.Get(id), Follow = context.Get(follow) };

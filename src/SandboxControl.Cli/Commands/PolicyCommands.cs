@@ -25,7 +25,13 @@ internal static class PolicyCommands
     private static Command Get(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var command = new Command("get", "Show the current policy document and its version.") { id };
+        var command = new Command("get", """
+            Show the current policy document and its version.
+
+            Examples:
+              sandboxctl policy get web-1
+              sandboxctl policy get web-1 -o json
+            """) { id };
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var policy = await context.Client().GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = context.Get(id) }, cancellationToken: cancellationToken);
@@ -54,16 +60,25 @@ internal static class PolicyCommands
         {
             Description = "The version you last saw (0 if the sandbox has none); the update is refused if it is stale. Required unless --dry-run.",
             HelpName = "N",
+            CustomParser = WholeNumbers.OptionalParser(0L, long.MaxValue),
         };
         var dryRun = new Option<bool>("--dry-run")
         {
             Description = "Validate the document on the server and show the diff against the current version; write nothing.",
         };
         var color = PolicyDiffCommand.ColorOption();
-        var command = new Command("set", "Replace the policy; writes version N+1 (nothing if the document is unchanged).") { id, file, expectedVersion, dryRun, color };
+        var command = new Command("set", """
+            Replace the policy; writes version N+1 (nothing if the document is unchanged).
+
+            Examples:
+              sandboxctl policy set web-1 -f web-1.yaml --dry-run
+              sandboxctl policy set web-1 -f web-1.yaml --expected-version 3
+              cat web-1.yaml | sandboxctl policy set web-1 -f - --expected-version 3
+            """) { id, file, expectedVersion, dryRun, color };
         command.Validators.Add(result =>
         {
-            if (!result.GetValue(dryRun) && result.GetValue(expectedVersion) is null)
+            // GetResult, not GetValue: reading a value that failed to parse ("abc") throws inside the parser.
+            if (!result.GetValue(dryRun) && result.GetResult(expectedVersion) is null)
             {
                 result.AddError("Option '--expected-version' is required (or use --dry-run).");
             }
@@ -124,7 +139,12 @@ internal static class PolicyCommands
     private static Command History(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var command = new Command("history", "List every policy version with its status.") { id };
+        var command = new Command("history", """
+            List every policy version with its status.
+
+            Examples:
+              sandboxctl policy history web-1
+            """) { id };
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var history = await context.Client().ListSandboxPoliciesAsync(new ListSandboxPoliciesRequest { SandboxId = context.Get(id) }, cancellationToken: cancellationToken);

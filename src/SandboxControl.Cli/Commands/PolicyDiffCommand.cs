@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SandboxControl.Cli.Input;
 using SandboxControl.Cli.Output;
 using SandboxControl.Server.Policies;
 using SandboxControl.V1;
@@ -16,17 +17,27 @@ internal static class PolicyDiffCommand
             Description = "Colour the diff: auto (on a terminal), always or never.",
             DefaultValueFactory = _ => "auto",
         };
-        option.AcceptOnlyFromAmong("auto", "always", "never");
-        return option;
+        return Choices.Restrict(option, "auto", "always", "never");
     }
 
     public static Command Create(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var from = new Option<long?>("--from") { Description = "Older version (default: the one before --to; 0 = empty document).", HelpName = "N" };
-        var to = new Option<long?>("--to") { Description = "Newer version (default: the current one).", HelpName = "M" };
+        var from = new Option<long?>("--from")
+        {
+            Description = "Older version (default: the one before --to; 0 = empty document).",
+            HelpName = "N",
+            CustomParser = WholeNumbers.OptionalParser(0L, long.MaxValue),
+        };
+        var to = new Option<long?>("--to") { Description = "Newer version (default: the current one).", HelpName = "M", CustomParser = WholeNumbers.OptionalParser(1L, long.MaxValue) };
         var color = ColorOption();
-        var command = new Command("diff", "Show what changed between two policy versions (unified diff).") { id, from, to, color };
+        var command = new Command("diff", """
+            Show what changed between two policy versions (unified diff).
+
+            Examples:
+              sandboxctl policy diff web-1
+              sandboxctl policy diff web-1 --from 2 --to 4 --color never
+            """) { id, from, to, color };
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var sandboxId = context.Get(id);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Grpc.Core;
+using SandboxControl.Cli.Input;
 using SandboxControl.Cli.Output;
 using SandboxControl.V1;
 
@@ -12,14 +13,27 @@ internal static class PolicyRollbackCommand
     public static Command Create(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var to = new Option<long>("--to") { Description = "The version whose document becomes current again.", HelpName = "N", Required = true };
+        var to = new Option<long>("--to")
+        {
+            Description = "The version whose document becomes current again.",
+            HelpName = "N",
+            Required = true,
+            CustomParser = WholeNumbers.Parser(1L, long.MaxValue),
+        };
         var expectedVersion = new Option<long?>("--expected-version")
         {
             Description = "The current version you expect (default: the current version read just before writing).",
             HelpName = "M",
+            CustomParser = WholeNumbers.OptionalParser(0L, long.MaxValue),
         };
         var force = new Option<bool>("--force") { Description = "Roll back even to a version the sandbox reported FAILED." };
-        var command = new Command("rollback", "Make an earlier version current again, as a new version.") { id, to, expectedVersion, force };
+        var command = new Command("rollback", """
+            Make an earlier version current again, as a new version.
+
+            Examples:
+              sandboxctl policy rollback web-1 --to 3
+              sandboxctl policy rollback web-1 --to 3 --expected-version 5 --force
+            """) { id, to, expectedVersion, force };
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var sandboxId = context.Get(id);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Grpc.Core;
 using SandboxControl.Cli.Input;
 using SandboxControl.Cli.Output;
 using SandboxControl.V1;
@@ -9,7 +8,8 @@ namespace SandboxControl.Cli.Commands;
 
 /// <summary>
 /// <c>policy rollout [--version-age D] [--watch]</c>: every sandbox's current version, status and version in force,
-/// read page by page (one request per page, never one per sandbox), with a summary line.
+/// read page by page (one request per page, never one per sandbox), with a summary line. <c>--watch</c> is the
+/// runner's, as on <c>sandboxes list</c> and <c>status</c>: <c>-w</c>, <c>--interval</c>, a <c>--timeout</c> per round.
 /// </summary>
 internal static class PolicyRolloutCommand
 {
@@ -19,40 +19,21 @@ internal static class PolicyRolloutCommand
     {
         var versionAge = new Option<string?>("--version-age")
         {
-            Description = "List only sandboxes whose current version has not been LOADED for at least this long (e.g. 5m); the summary still counts all.",
+            Description = "List only sandboxes whose current version has not been LOADED for at least this long (e.g. 5m, 1h30m); the summary still counts all.",
             HelpName = "DURATION",
         };
-        var watch = new Option<bool>("--watch") { Description = "Refresh until interrupted." };
-        var interval = new Option<string>("--interval") { Description = "Refresh interval with --watch.", HelpName = "DURATION", DefaultValueFactory = _ => "2s" };
-        var command = new Command("rollout", "Show which policy version every sandbox runs.") { versionAge, watch, interval };
-        runner.SetOnlineAction(command, async (context, cancellationToken) =>
+        var command = new Command("rollout", """
+            Show which policy version every sandbox runs.
+
+            Examples:
+              sandboxctl policy rollout
+              sandboxctl policy rollout --version-age 15m
+              sandboxctl policy rollout --watch --interval 5s
+            """) { versionAge };
+        runner.SetWatchableOnlineAction(command, async (context, cancellationToken) =>
         {
-            var age = context.Get(versionAge) is { } text ? DurationParser.Parse("--version-age", text) : (TimeSpan?)null;
-            var every = DurationParser.Parse("--interval", context.Get(interval));
-            if (!context.Get(watch))
-            {
-                await ShowAsync(context, age, cancellationToken);
-                return ExitCodes.Success;
-            }
-
-            try
-            {
-                while (true)
-                {
-                    if (DiffColors.Enabled("auto", context.Console))
-                    {
-                        await context.Out.WriteAsync("\u001b[H\u001b[2J");
-                    }
-
-                    await ShowAsync(context, age, cancellationToken);
-                    await Task.Delay(every, cancellationToken);
-                }
-            }
-            catch (Exception exception) when (cancellationToken.IsCancellationRequested
-                && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
-            {
-                return ExitCodes.Success;
-            }
+            await ShowAsync(context, VersionAge(context.Get(versionAge)), cancellationToken);
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -88,6 +69,11 @@ internal static class PolicyRolloutCommand
             ]));
         await context.Out.WriteLineAsync(summary);
     }
+
+    private static TimeSpan? VersionAge(string? text) =>
+        text is null ? null
+        : Durations.TryParse(text, out var age) && age > TimeSpan.Zero ? age
+        : throw new UsageException($"--version-age '{TextSanitizer.Clean(text)}' is not a duration like 90s, 5m, 1h30m or 2d.");
 
     /// <summary>Follows next_page_token to the end: one call per 1000 sandboxes.</summary>
     private static async Task<ListPolicyRolloutResponse> ReadAllAsync(V1.SandboxControl.SandboxControlClient client, CancellationToken cancellationToken)

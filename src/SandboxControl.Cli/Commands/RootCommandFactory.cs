@@ -27,6 +27,7 @@ internal static class RootCommandFactory
         root.Subcommands.Add(WhoAmICommand.Create(runner));
         root.Subcommands.Add(ServerCommands.Create(runner));
         root.Subcommands.Add(ConfigCommands.Create(runner));
+        root.Subcommands.Add(CompletionCommand.Create(runner));
         return root;
     }
 }

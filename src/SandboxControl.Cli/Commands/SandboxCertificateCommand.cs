@@ -5,21 +5,29 @@ using SandboxControl.V1;
 
 namespace SandboxControl.Cli.Commands;
 
-/// <summary><c>sandboxes issue-cert ID --csr FILE [--out FILE]</c>: the server signs a CSR made where the key lives.</summary>
+/// <summary><c>sandboxes issue-cert ID -f CSR [--out FILE]</c> (<c>-f</c> was <c>--csr</c>): the server signs a CSR made where the key lives.</summary>
 internal static class SandboxCertificateCommand
 {
     public static Command Create(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var csr = new Option<string>("--csr") { Description = "PEM CSR (from 'sandboxctl certs request'); - for standard input.", HelpName = "FILE", Required = true };
+        var csr = new RenamedOption(CommonArguments.InputFile("PEM CSR (from 'sandboxctl certs request').", required: false), "--csr", required: true);
         var output = new Option<string?>("--out") { Description = "Write the certificate PEM here instead of standard output.", HelpName = "FILE" };
-        var command = new Command("issue-cert", "Have the server sign a sandbox CSR; the server chooses the identity and lifetime.") { id, csr, output };
+        var command = new Command("issue-cert", """
+            Have the server sign a sandbox CSR (Issuer role); the server chooses the identity and lifetime.
+
+            Examples:
+              sandboxctl sandboxes issue-cert web-1 -f web-1.csr --out web-1.crt
+              sandboxctl sandboxes issue-cert web-1 -f - < web-1.csr
+            """) { id };
+        csr.AddTo(command);
+        command.Options.Add(output);
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var request = new IssueSandboxCertificateRequest
             {
                 SandboxId = context.Get(id),
-                CsrPem = await InputText.ReadAsync(context.Console, context.Get(csr), "CSR", cancellationToken),
+                CsrPem = await InputText.ReadAsync(context.Console, csr.Get(context)!, "CSR", cancellationToken),
             };
             var response = await context.Client().IssueSandboxCertificateAsync(request, cancellationToken: cancellationToken);
             if (context.Get(output) is not { } path)

@@ -23,14 +23,12 @@ internal static class SandboxesCommands
 
     private static Command List(CommandRunner runner)
     {
-        var pageSize = new Option<int>("--page-size") { Description = "Sandboxes per request (1-1000; default: the server's, 100)." };
-        pageSize.Validators.Add(result =>
+        var pageSize = new Option<int?>("--page-size")
         {
-            if (result.GetValueOrDefault<int>() is < 0 or > 1000)
-            {
-                result.AddError("--page-size must be between 1 and 1000.");
-            }
-        });
+            Description = "Sandboxes per request (1-1000; default: the server's, 100).",
+            HelpName = "N",
+            CustomParser = WholeNumbers.OptionalParser(1, 1000),
+        };
         var command = new Command("list", """
             List all sandboxes (every page).
 
@@ -43,7 +41,7 @@ internal static class SandboxesCommands
         {
             var client = context.Client();
             var all = new ListSandboxesResponse();
-            var request = new ListSandboxesRequest { PageSize = context.Get(pageSize) };
+            var request = new ListSandboxesRequest { PageSize = context.Get(pageSize) ?? 0 };
             do
             {
                 var page = await client.ListSandboxesAsync(request, cancellationToken: cancellationToken);
@@ -61,7 +59,13 @@ internal static class SandboxesCommands
     private static Command Get(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var command = new Command("get", "Show one sandbox.") { id };
+        var command = new Command("get", """
+            Show one sandbox.
+
+            Examples:
+              sandboxctl sandboxes get web-1
+              sandboxctl sandboxes get web-1 -o yaml
+            """) { id };
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var sandbox = await context.Client().GetSandboxAsync(new GetSandboxRequest { SandboxId = context.Get(id) }, cancellationToken: cancellationToken);
@@ -74,12 +78,19 @@ internal static class SandboxesCommands
     private static Command CreateSandbox(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var policyFile = new Option<string?>("--policy-file") { Description = "First policy document (version 1); - for standard input.", HelpName = "FILE" };
-        var command = new Command("create", "Create a sandbox, optionally with its first policy.") { id, policyFile };
+        var policyFile = new RenamedOption(CommonArguments.InputFile("First policy document (version 1).", required: false), "--policy-file", required: false);
+        var command = new Command("create", """
+            Create a sandbox, optionally with its first policy.
+
+            Examples:
+              sandboxctl sandboxes create web-1
+              sandboxctl sandboxes create web-1 -f web-1.yaml
+            """) { id };
+        policyFile.AddTo(command);
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var request = new CreateSandboxRequest { SandboxId = context.Get(id) };
-            if (context.Get(policyFile) is { } path)
+            if (policyFile.Get(context) is { } path)
             {
                 request.PolicyDocument = await InputText.ReadAsync(context.Console, path, "policy", cancellationToken);
             }
@@ -94,7 +105,12 @@ internal static class SandboxesCommands
     private static Command Delete(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var command = new Command("delete", "Delete a sandbox with its policies, credentials and logs.") { id };
+        var command = new Command("delete", """
+            Delete a sandbox with its policies, credentials and logs.
+
+            Examples:
+              sandboxctl sandboxes delete web-1
+            """) { id };
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var sandboxId = context.Get(id);

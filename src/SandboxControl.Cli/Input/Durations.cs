@@ -1,35 +1,47 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace SandboxControl.Cli.Input;
 
-/// <summary>Durations as people type them everywhere in sandboxctl: <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>24h</c>, <c>7d</c>.</summary>
-internal static class Durations
+/// <summary>
+/// Durations as people type them everywhere in sandboxctl: <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1.5h</c>,
+/// <c>1h30m</c>, <c>7d</c>. One parser for every flag, so a form that works on one works on all.
+/// </summary>
+internal static partial class Durations
 {
-    private static readonly (string Suffix, double Milliseconds)[] Units =
-    [
-        ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
-    ];
-
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = default;
-        if (string.IsNullOrWhiteSpace(text))
+        var match = text is null ? Match.Empty : Pattern().Match(text);
+        if (!match.Success)
         {
             return false;
         }
 
-        // "ms" before "m" and "s": the longest suffix that fits wins.
-        foreach (var (suffix, milliseconds) in Units.OrderByDescending(unit => unit.Suffix.Length))
+        var milliseconds = 0.0;
+        for (var i = 0; i < match.Groups["amount"].Captures.Count; i++)
         {
-            if (text.EndsWith(suffix, StringComparison.Ordinal)
-                && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
-                && amount * milliseconds < TimeSpan.MaxValue.TotalMilliseconds)
+            var amount = double.Parse(match.Groups["amount"].Captures[i].Value, CultureInfo.InvariantCulture);
+            milliseconds += amount * match.Groups["unit"].Captures[i].Value switch
             {
-                duration = TimeSpan.FromMilliseconds(amount * milliseconds);
-                return true;
-            }
+                "ms" => 1,
+                "s" => 1_000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                _ => 86_400_000,
+            };
         }
 
-        return false;
+        if (milliseconds >= TimeSpan.MaxValue.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromMilliseconds(milliseconds);
+        return true;
     }
+
+    // "ms" before "m": the alternation tries the longer unit first.
+    [GeneratedRegex(@"^(?:(?<amount>[0-9]{1,9}(?:\.[0-9]{1,9})?)(?<unit>ms|s|m|h|d))+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
 }

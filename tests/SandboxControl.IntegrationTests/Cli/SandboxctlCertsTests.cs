@@ -13,10 +13,10 @@ public sealed class SandboxctlCertsTests : IDisposable
     [Fact]
     public async Task InitCaThenIssueSandbox_CertificateChainsToCaWithSingleSandboxUri()
     {
-        var initCa = await RunAsync("certs", "init-ca", "--cert-out", "ca.crt", "--key-out", "ca.key", "--name", "Test Root", "--days", "2");
+        var initCa = await RunAsync("certs", "init-ca", "--out", "ca.crt", "--key-out", "ca.key", "--name", "Test Root", "--validity", "2d");
         var issue = await RunAsync(
             "certs", "issue-sandbox", "build-7", "--ca-cert", "ca.crt", "--ca-key", "ca.key", "--trust-domain", "sandboxes.test",
-            "--cert-out", "build-7.crt", "--key-out", "build-7.key", "--hours", "3", "-o", "json");
+            "--out", "build-7.crt", "--key-out", "build-7.key", "--validity", "3h", "-o", "json");
 
         Assert.True(initCa.ExitCode == 0, initCa.ToString());
         Assert.True(issue.ExitCode == 0, issue.ToString());
@@ -46,7 +46,7 @@ public sealed class SandboxctlCertsTests : IDisposable
     {
         await File.WriteAllTextAsync(_directory.Combine("ca.key"), "precious");
 
-        var result = await RunAsync("certs", "init-ca", "--cert-out", "ca.crt", "--key-out", "ca.key");
+        var result = await RunAsync("certs", "init-ca", "--out", "ca.crt", "--key-out", "ca.key");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("already exists", result.Error, StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public sealed class SandboxctlCertsTests : IDisposable
         using var certificate = ca.IssueSandboxCertificate("sandboxes.test", "gone");
         PemFiles.WriteCertificate(_directory.Combine("gone.crt"), certificate);
 
-        var first = await RunAsync("certs", "revoke", "--deny-list", "deny.txt", "--cert", "gone.crt");
+        var first = await RunAsync("certs", "revoke", "--deny-list", "deny.txt", "-f", "gone.crt");
         var second = await RunAsync("certs", "revoke", "--deny-list", "deny.txt", "--serial", certificate.SerialNumber.ToLowerInvariant());
 
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -75,7 +75,7 @@ public sealed class SandboxctlCertsTests : IDisposable
     [Fact]
     public async Task Request_NewKey_CsrLoadsAndKeyIsOwnerOnly()
     {
-        var result = await RunAsync("certs", "request", "worker-1", "--key-out", "worker.key", "--csr-out", "worker.csr");
+        var result = await RunAsync("certs", "request", "worker-1", "--key-out", "worker.key", "--out", "worker.csr");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var request = CertificateRequest.LoadSigningRequestPem(

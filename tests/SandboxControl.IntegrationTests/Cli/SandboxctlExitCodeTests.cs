@@ -161,7 +161,7 @@ public sealed class SandboxctlExitCodeTests(ServerFixture fixture) : IClassFixtu
         using var cli = new CliHarness(Server.Address, certificate, Server.Pki.CaPath);
         Assert.Equal(0, (await cli.RunAsync("sandboxes", "list")).ExitCode);
 
-        var revoke = await CliHarness.RunInAsync(cli.Directory, ["certs", "revoke", "--deny-list", Server.DenyListPath, "--cert", cli.CertificatePath]);
+        var revoke = await CliHarness.RunInAsync(cli.Directory, ["certs", "revoke", "--deny-list", Server.DenyListPath, "--file", cli.CertificatePath]);
         var refused = await WaitForExitCodeAsync(cli, 1);
 
         Assert.True(revoke.ExitCode == 0, revoke.ToString());

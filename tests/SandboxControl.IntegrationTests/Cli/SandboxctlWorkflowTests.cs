@@ -150,9 +150,9 @@ public sealed class SandboxctlWorkflowTests(ServerFixture fixture) : IClassFixtu
 
         using var issuer = new CliHarness(Server.Address, Server.Pki.Operator(TestServer.IssuerName), Server.Pki.CaPath);
 
-        var request = await issuer.RunAsync("certs", "request", id, "--key-out", "sandbox.key", "--csr-out", "sandbox.csr");
-        var asAdmin = await _cli.RunAsync("sandboxes", "issue-cert", id, "--csr", issuer.Combine("sandbox.csr"), "--out", "admin.crt");
-        var issue = await issuer.RunAsync("sandboxes", "issue-cert", id, "--csr", "sandbox.csr", "--out", "sandbox.crt");
+        var request = await issuer.RunAsync("certs", "request", id, "--key-out", "sandbox.key", "--out", "sandbox.csr");
+        var asAdmin = await _cli.RunAsync("sandboxes", "issue-cert", id, "-f", issuer.Combine("sandbox.csr"), "--out", "admin.crt");
+        var issue = await issuer.RunAsync("sandboxes", "issue-cert", id, "-f", "sandbox.csr", "--out", "sandbox.crt");
 
         Assert.True(request.ExitCode == 0, request.ToString());
         // Issuing is the issuer's alone: an admin holding a sandbox certificate could read its credentials.

@@ -19,7 +19,14 @@ internal static class ApplyCommand
     {
         var file = new Option<string>("--file", "-f") { Description = "A policy file, or a directory of them (one per sandbox).", HelpName = "DIR|FILE", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan only." };
-        var command = new Command("apply", "Create or update sandbox policies from files; exit 1 if anything was refused.") { file, dryRun };
+        var command = new Command("apply", """
+            Create or update sandbox policies from files; exit 1 if anything was refused.
+
+            Examples:
+              sandboxctl apply -f policies/ --dry-run
+              sandboxctl apply -f policies/
+              sandboxctl apply -f policies/web-1.yaml
+            """) { file, dryRun };
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var plan = await PlanAsync(context, PolicyFiles.Find(context.Console, context.Get(file)), cancellationToken);

@@ -6,10 +6,11 @@ using SandboxControl.Pki;
 
 namespace SandboxControl.Cli.Commands.Certs;
 
-/// <summary><c>--cert-out F --key-out F [--force]</c>, and writing a certificate with its key to them.</summary>
+/// <summary><c>--out F --key-out F [--force]</c> (<c>--out</c> was <c>--cert-out</c>), and writing a certificate with its key to them.</summary>
 internal sealed class CertificateOutputOptions
 {
-    public Option<string> CertificateOut { get; } = new("--cert-out") { Description = "Where to write the PEM certificate (mode 0644).", HelpName = "FILE", Required = true };
+    public RenamedOption CertificateOut { get; } = new(
+        new Option<string>("--out") { Description = "Where to write the PEM certificate (mode 0644).", HelpName = "FILE" }, "--cert-out", required: true);
 
     public Option<string> KeyOut { get; } = new("--key-out") { Description = "Where to write the PEM private key (mode 0600).", HelpName = "FILE", Required = true };
 
@@ -17,7 +18,7 @@ internal sealed class CertificateOutputOptions
 
     public void AddTo(Command command)
     {
-        command.Options.Add(CertificateOut);
+        CertificateOut.AddTo(command);
         command.Options.Add(KeyOut);
         command.Options.Add(Force);
     }
@@ -25,7 +26,7 @@ internal sealed class CertificateOutputOptions
     /// <summary>The two absolute output paths, checked before any work is done.</summary>
     public (string Certificate, string Key) Paths(CommandContext context)
     {
-        var certificate = context.FullPath(context.Get(CertificateOut));
+        var certificate = context.FullPath(CertificateOut.Get(context)!);
         var key = context.FullPath(context.Get(KeyOut));
         OutputGuard.EnsureWritable(context.Get(Force), certificate, key);
         return (certificate, key);

@@ -4,7 +4,7 @@ using SandboxControl.Pki;
 
 namespace SandboxControl.Cli.Commands.Certs;
 
-/// <summary><c>certs init-ca --cert-out F --key-out F [--name CN] [--validity 3650d]</c>.</summary>
+/// <summary><c>certs init-ca --out F --key-out F [--name CN] [--validity 3650d]</c>.</summary>
 internal static class InitCaCommand
 {
     public static Command Create(CommandRunner runner)
@@ -16,7 +16,7 @@ internal static class InitCaCommand
             Create a self-signed ECDSA P-256 root CA.
 
             Examples:
-              sandboxctl certs init-ca --cert-out ca.crt --key-out ca.key --validity 3650d
+              sandboxctl certs init-ca --out ca.crt --key-out ca.key --validity 3650d
             """) { name };
         validity.AddTo(command);
         outputs.AddTo(command);

@@ -27,7 +27,7 @@ internal static class IssueCommands
             Issue a TLS server certificate (EKU serverAuth).
 
             Examples:
-              sandboxctl certs issue-server --dns sandboxcontrol.default.svc --dns localhost --ca-cert ca.crt --ca-key ca.key --cert-out tls.crt --key-out tls.key
+              sandboxctl certs issue-server --dns sandboxcontrol.default.svc --dns localhost --ca-cert ca.crt --ca-key ca.key --out tls.crt --key-out tls.key
             """) { dns, ip };
         validity.AddTo(command);
         ca.AddTo(command);
@@ -60,7 +60,7 @@ internal static class IssueCommands
         var validity = Lifetimes.InHours(defaultHours);
         var ca = new IssuingCaOptions();
         var outputs = new CertificateOutputOptions();
-        var example = $"sandboxctl certs {name} {(argumentName == "ID" ? "web-1" : "alice")} --trust-domain sandboxes.example.org --validity 24h --ca-cert ca.crt --ca-key ca.key --cert-out c.crt --key-out c.key";
+        var example = $"sandboxctl certs {name} {(argumentName == "ID" ? "web-1" : "alice")} --trust-domain sandboxes.example.org --validity 24h --ca-cert ca.crt --ca-key ca.key --out c.crt --key-out c.key";
         var command = new Command(name, description + "\n\nExamples:\n  " + example) { subject, trustDomain };
         validity.AddTo(command);
         ca.AddTo(command);

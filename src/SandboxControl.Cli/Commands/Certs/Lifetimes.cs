@@ -25,10 +25,10 @@ internal sealed class Lifetimes
     public Option<string?> Validity { get; }
 
     public static Lifetimes InDays(int defaultDays) =>
-        new(TimeSpan.FromDays(defaultDays), defaultDays + "d", new Option<int?>("--days") { Hidden = true }, Days);
+        new(TimeSpan.FromDays(defaultDays), defaultDays + "d", new Option<int?>("--days") { Hidden = true, CustomParser = WholeNumbers.OptionalParser(int.MinValue, int.MaxValue) }, Days);
 
     public static Lifetimes InHours(int defaultHours) =>
-        new(TimeSpan.FromHours(defaultHours), defaultHours + "h", new Option<int?>("--hours") { Hidden = true }, Hours);
+        new(TimeSpan.FromHours(defaultHours), defaultHours + "h", new Option<int?>("--hours") { Hidden = true, CustomParser = WholeNumbers.OptionalParser(int.MinValue, int.MaxValue) }, Hours);
 
     public void AddTo(Command command)
     {

@@ -12,7 +12,13 @@ internal static class ListCertificatesCommand
     public static Command Create(CommandRunner runner)
     {
         var id = CommonArguments.SandboxId();
-        var command = new Command("list", "List the certificates the server issued for a sandbox (serial, parent, validity, revocation).") { id };
+        var command = new Command("list", """
+            List the certificates the server issued for a sandbox (serial, parent, validity, revocation).
+
+            Examples:
+              sandboxctl certs list web-1
+              sandboxctl certs list web-1 -o wide
+            """) { id };
         runner.SetOnlineAction(command, async (context, cancellationToken) =>
         {
             var response = await context.Client().ListSandboxCertificatesAsync(

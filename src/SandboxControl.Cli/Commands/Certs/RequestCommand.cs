@@ -8,7 +8,7 @@ using SandboxControl.Pki;
 namespace SandboxControl.Cli.Commands.Certs;
 
 /// <summary>
-/// <c>certs request ID --key-out F --csr-out F</c>: a new ECDSA P-256 key and a PKCS#10 CSR, made where the
+/// <c>certs request ID --key-out F --out F</c> (<c>--out</c> was <c>--csr-out</c>): a new ECDSA P-256 key and a PKCS#10 CSR, made where the
 /// sandbox runs. Only the CSR travels (to <c>sandboxes issue-cert</c>); the key never leaves the machine.
 /// </summary>
 internal static class RequestCommand
@@ -17,9 +17,16 @@ internal static class RequestCommand
     {
         var id = CommonArguments.SandboxId();
         var keyOut = new Option<string>("--key-out") { Description = "Where to write the new private key (mode 0600).", HelpName = "FILE", Required = true };
-        var csrOut = new Option<string>("--csr-out") { Description = "Where to write the PEM CSR.", HelpName = "FILE", Required = true };
+        var csrOut = new RenamedOption(new Option<string>("--out") { Description = "Where to write the PEM CSR.", HelpName = "FILE" }, "--csr-out", required: true);
         var force = new Option<bool>("--force") { Description = "Replace existing files." };
-        var command = new Command("request", "Generate a key pair and a certificate signing request for a sandbox.") { id, keyOut, csrOut, force };
+        var command = new Command("request", """
+            Generate a key pair and a certificate signing request for a sandbox (run it where the sandbox runs).
+
+            Examples:
+              sandboxctl certs request web-1 --key-out tls.key --out web-1.csr
+            """) { id, keyOut };
+        csrOut.AddTo(command);
+        command.Options.Add(force);
         runner.SetOfflineAction(command, async (context, cancellationToken) =>
         {
             var sandboxId = context.Get(id);
@@ -29,7 +36,7 @@ internal static class RequestCommand
             }
 
             var keyPath = context.FullPath(context.Get(keyOut));
-            var csrPath = context.FullPath(context.Get(csrOut));
+            var csrPath = context.FullPath(csrOut.Get(context)!);
             OutputGuard.EnsureWritable(context.Get(force), keyPath, csrPath);
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var subject = new X500DistinguishedNameBuilder();
