@@ -29,7 +29,7 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
     private readonly Index.AuditIndexFeed? _indexFeed;
     private long _generation = 1;
 
-    public FileAuditSink(IOptions<AuditOptions> options, TimeProvider time, ILogger<FileAuditSink> logger, Index.AuditIndexing indexing)
+    public FileAuditSink(IOptions<AuditOptions> options, TimeProvider time, ILogger<FileAuditSink> logger, Index.AuditIndexing? indexing = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _path = Path.GetFullPath(options.Value.Path);
