@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Revoked certificate {SerialNumber} of sandbox {SandboxId} and its descendants ({Count} certificates)")]
     public static partial void CertificateLineageRevoked(ILogger logger, string sandboxId, string serialNumber, int count);
 
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Critical, Message = "Revoked certificate {SerialNumber} of sandbox {SandboxId}, but the audit event naming the revoked serials could not be written; the revocation stays in force")]
+    public static partial void RevocationDetailNotAudited(ILogger logger, string sandboxId, string serialNumber);
+
     [LoggerMessage(EventId = 6010, Level = LogLevel.Error, Message = "Storage failure in {Method}, answered Unavailable ({Reason}): {Detail}")]
     public static partial void StorageUnavailable(ILogger logger, string method, string reason, string detail);
 }

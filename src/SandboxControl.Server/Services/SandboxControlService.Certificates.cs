@@ -83,11 +83,21 @@ internal sealed partial class SandboxControlService
             RpcErrors.NotFoundWhat($"no certificate with serial {serial} was issued by this server");
         }
 
-        await RecordCertificateEventAsync(
-            context,
-            revocation.SandboxId,
-            string.Create(CultureInfo.InvariantCulture, $"revoked {serial} and its descendants ({revocation.RevokedSerialNumbers.Count} certificates)"),
-            issuedSerial: null).ConfigureAwait(false);
+        try
+        {
+            await RecordCertificateEventAsync(
+                context,
+                revocation.SandboxId,
+                string.Create(CultureInfo.InvariantCulture, $"revoked {serial} and its descendants ({revocation.RevokedSerialNumbers.Count} certificates)"),
+                issuedSerial: null).ConfigureAwait(false);
+        }
+        catch (RpcException)
+        {
+            // The decision was audited before the handler ran and the revocation is in force: answering Unavailable
+            // would tell the operator it did not happen. The detail event is lost; the database keeps revoked_at.
+            Log.RevocationDetailNotAudited(logger, revocation.SandboxId, serial);
+        }
+
         Log.CertificateLineageRevoked(logger, revocation.SandboxId, serial, revocation.RevokedSerialNumbers.Count);
         var response = new RevokeSandboxCertificateResponse { SandboxId = revocation.SandboxId };
         response.RevokedSerialNumbers.AddRange(revocation.RevokedSerialNumbers);

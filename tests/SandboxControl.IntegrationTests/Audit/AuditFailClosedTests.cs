@@ -33,6 +33,22 @@ public sealed class AuditFailClosedTests : IDisposable
         Assert.Equal("kept", (await server.Admin.GetSandboxAsync(new GetSandboxRequest { SandboxId = "kept" })).SandboxId);
     }
 
+    [Fact]
+    public async Task RevocationDetailEventFails_RevocationInForceAndReportedOk()
+    {
+        var sink = new SwitchableAuditSink { BrokenFor = "revoked " };
+        await using var server = await TestServer.StartAsync(_pki, _data.Path, configureServices: services => services.AddSingleton<IAuditSink>(sink));
+        var sandbox = await server.CreateSandboxAsync("revoked-unaudited", "p");
+        var serial = (await sandbox.WhoAmIAsync(new WhoAmIRequest())).CertificateSerial;
+
+        var response = await server.Admin.RevokeSandboxCertificateAsync(new RevokeSandboxCertificateRequest { SerialNumber = serial });
+
+        Assert.Equal([serial], response.RevokedSerialNumbers);
+        Assert.Equal(1, sink.Refused);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => sandbox.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = "revoked-unaudited" }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+    }
+
     public void Dispose()
     {
         _data.Dispose();
@@ -43,7 +59,20 @@ public sealed class AuditFailClosedTests : IDisposable
     {
         public volatile bool Broken;
 
-        public Task WriteAsync(AuditEvent auditEvent) =>
-            Broken ? Task.FromException(new IOException("disk full")) : Task.CompletedTask;
+        /// <summary>Refuses only events whose reason starts with this.</summary>
+        public string? BrokenFor { get; init; }
+
+        public int Refused { get; private set; }
+
+        public Task WriteAsync(AuditEvent auditEvent)
+        {
+            if (Broken || (BrokenFor is not null && auditEvent.Reason.StartsWith(BrokenFor, StringComparison.Ordinal)))
+            {
+                Refused++;
+                return Task.FromException(new IOException("disk full"));
+            }
+
+            return Task.CompletedTask;
+        }
     }
 }
