@@ -105,6 +105,27 @@ public sealed class AuditIndexTests : IAsyncLifetime, IDisposable
         Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<RpcException>(() => _replica1!.Admin.ListAuditEventsAsync(new ListAuditEventsRequest { PageToken = "i.1.2.zz.eA" }).ResponseAsync)).StatusCode);
     }
 
+    [PostgresFact]
+    public async Task Restart_EventsWrittenAfterTheLastShipment_ShippedOnceFromTheFile()
+    {
+        await _replica1!.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = "idx-restart", PolicyDocument = "p" });
+        var created = new ListAuditEventsRequest { FilterSandboxId = "idx-restart", Rpc = "CreateSandbox" };
+        await WaitForAsync(async () => (await _replica2!.Admin.ListAuditEventsAsync(created)).Events.Count == 1 ? "" : null);
+
+        // An event the process wrote but never shipped (killed right after its fsync): only the file has it.
+        var auditPath = _replica1.AuditPath;
+        await _replica1.DisposeAsync();
+        _replica1 = null;
+        await File.AppendAllTextAsync(auditPath, "{\"time\":\"2026-01-01T00:00:00+00:00\",\"caller\":\"operator/ghost\",\"certificateSerial\":null,\"rpc\":\"DeleteSandbox\",\"target\":\"idx-restart\",\"allowed\":true,\"status\":\"OK\",\"reason\":\"unshipped\",\"replica\":\"replica-one\"}\n");
+        _replica1 = await StartAsync(_data1, "replica-one");
+
+        var unshipped = new ListAuditEventsRequest { Caller = "operator/ghost" };
+        var shipped = await WaitForAsync(async () => (await _replica2!.Admin.ListAuditEventsAsync(unshipped)).Events.SingleOrDefault());
+        Assert.Equal("unshipped", shipped.Reason);
+        Assert.Equal("replica-one", shipped.Replica);
+        Assert.Single((await _replica1.Admin.ListAuditEventsAsync(created)).Events);
+    }
+
     private static async Task<StatusCode> RefusalAsync(V1.SandboxControl.SandboxControlClient client) =>
         (await Assert.ThrowsAsync<RpcException>(() => client.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = "idx-b" }).ResponseAsync)).StatusCode;
 
