@@ -103,6 +103,15 @@ start_target() { # name
   log "$name listening on 127.0.0.1:$port (pid ${PID[$name]})"
 }
 
+# Scenario b on a freshly started process each round, so its peak RSS (VmHWM) is b's alone, not what
+# scenario a and earlier rounds left behind. full keeps its data directory (store, seeded sandboxes).
+restart_target() { # name
+  local name="$1"
+  kill "${PID[$name]}" 2>/dev/null || true
+  wait "${PID[$name]}" 2>/dev/null || true
+  start_target "$name"
+}
+
 run_load() { # target scenario extra-args...
   local target="$1" scenario="$2"; shift 2
   log "round $round: scenario $scenario against $target (load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -141,7 +150,8 @@ for scenario in $SCENARIOS; do
     case "$scenario" in
       a) run_load "$target" a --rpc get-policy --connections "$A_CONNECTIONS" --concurrency-per-connection "$A_CONCURRENCY" \
            --sandboxes "$A_CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" ;;
-      b) run_load "$target" b --rpc get-policy --connections "$B_CONNECTIONS" --concurrency-per-connection 1 \
+      b) restart_target "$target"
+         run_load "$target" b --rpc get-policy --connections "$B_CONNECTIONS" --concurrency-per-connection 1 \
            --sandboxes "$B_CONNECTIONS" --rate "$B_RATE" --duration "$DURATION" --warmup "$B_WARMUP" ;;
       c) run_load "$target" c --rpc get-policy --new-connection-per-call --connections "$C_CONNECTIONS" --concurrency-per-connection 1 \
            --sandboxes 256 --duration "$DURATION" --warmup "$WARMUP" ;;
