@@ -60,7 +60,7 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
             await Task.WhenAll(workers);
             await cpuProbe;
             // Read while every connection is still open: what holding them costs the server.
-            (peakRss, openRss) = options.ServerPid is { } serverPid ? ProcessStats.Memory(serverPid) : (null, null);
+            (peakRss, openRss) = options.ServerPid is { } heldPid ? ProcessStats.Memory(heldPid) : (null, null);
         }
         finally
         {
