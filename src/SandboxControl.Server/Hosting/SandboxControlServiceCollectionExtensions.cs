@@ -64,6 +64,10 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<StreamLimiter>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();
+        // Registered, so grpc-dotnet resolves one instance instead of activating one (and its dependencies) per call:
+        // both are stateless, everything they use is a singleton.
+        services.AddSingleton<StorageFailureInterceptor>();
+        services.AddSingleton<SandboxControlService>();
         services.AddSingleton<FileAuditSink>();
         services.AddSingleton<IAuditSink>(provider => provider.GetRequiredService<FileAuditSink>());
         services.AddSingleton<AuditFileReader>();
