@@ -112,12 +112,25 @@ restart_target() { # name
   start_target "$name"
 }
 
+# The full server accepts only sandbox certificates it issued and recorded (its allow list): it issues them.
+issue_args() { # target
+  if [[ "$1" == full* ]]; then echo --issuer-cert "$CERTS/issuer.crt" --issuer-key "$CERTS/issuer.key"; else echo --ca-key "$CERTS/ca.key"; fi
+}
+
+# Issues scenario b's certificates before the restart, so the fresh process's peak RSS is the connections' alone.
+issue_then_restart() { # target
+  local target="$1" dir="$WORK/identities-b-$1-r$round"
+  # shellcheck disable=SC2046
+  "${BENCH[@]}" issue --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" $(issue_args "$target") \
+    --trust-domain "$TRUST_DOMAIN" --sandboxes "$B_CONNECTIONS" --identities "$dir" >&2
+  restart_target "$target"
+  B_IDENTITIES=(--identities "$dir")
+}
+
 run_load() { # target scenario extra-args...
   local target="$1" scenario="$2"; shift 2
   log "round $round: scenario $scenario against $target (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  # The full server accepts only sandbox certificates it issued and recorded (its allow list): it issues them.
-  local issue=(--ca-key "$CERTS/ca.key")
-  [[ "$target" == full* ]] && issue=(--issuer-cert "$CERTS/issuer.crt" --issuer-key "$CERTS/issuer.key")
+  local issue; read -r -a issue <<<"$(issue_args "$target")"
   "${BENCH[@]}" run --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" "${issue[@]}" \
     --trust-domain "$TRUST_DOMAIN" --server-pid "${PID[$target]}" --label "$scenario/$target" \
     --json "$RESULTS/$scenario-$target-r$round.json" "$@" | sed 's/^/    /' >&2 || { log "scenario $scenario against $target failed"; FAILED=1; }
@@ -150,8 +163,8 @@ for scenario in $SCENARIOS; do
     case "$scenario" in
       a) run_load "$target" a --rpc get-policy --connections "$A_CONNECTIONS" --concurrency-per-connection "$A_CONCURRENCY" \
            --sandboxes "$A_CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" ;;
-      b) restart_target "$target"
-         run_load "$target" b --rpc get-policy --connections "$B_CONNECTIONS" --concurrency-per-connection 1 \
+      b) issue_then_restart "$target"
+         run_load "$target" b "${B_IDENTITIES[@]}" --rpc get-policy --connections "$B_CONNECTIONS" --concurrency-per-connection 1 \
            --sandboxes "$B_CONNECTIONS" --rate "$B_RATE" --duration "$DURATION" --warmup "$B_WARMUP" ;;
       c) run_load "$target" c --rpc get-policy --new-connection-per-call --connections "$C_CONNECTIONS" --concurrency-per-connection 1 \
            --sandboxes 256 --duration "$DURATION" --warmup "$WARMUP" ;;
