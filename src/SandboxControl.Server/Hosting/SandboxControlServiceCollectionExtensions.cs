@@ -74,7 +74,9 @@ internal static class SandboxControlServiceCollectionExtensions
 
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ControlPlaneMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Hosting")
+            // Not "Microsoft.AspNetCore.Hosting": its per-request instruments cost every call CPU (bench/README.md) and
+            // duplicate sandboxcontrol.authorization.decisions; Kestrel's are per connection and handshake.
+            .AddMeter(ControlPlaneMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         services.AddSingleton<LogFeed>();
         services.AddSingleton<FollowStreamLimiter>();
