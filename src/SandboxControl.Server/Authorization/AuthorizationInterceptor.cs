@@ -88,8 +88,19 @@ internal sealed class AuthorizationInterceptor(
         var target = access.ReadTarget(request);
         var decision = access.HasTarget ? AccessPolicy.DecideTarget(call.Gate.Caller, target) : call.Gate.Granted;
         StageTiming.Stop(Stage.TargetRead, stage);
-        // An allow is recorded with the reason the method was granted (role or self access).
-        await EnforceAsync(decision.Allowed ? call.Gate.Granted : decision, call.Gate.Caller, access.RpcName, target).ConfigureAwait(false);
+        // An allow is recorded with the reason the method was granted (role or self access). Awaited here, not through
+        // EnforceAsync: one async level less on every call.
+        stage = StageTiming.Start();
+        var recorded = recorder.RecordAsync(call.Gate.Caller, access.RpcName, target, decision.Allowed ? call.Gate.Granted : decision);
+        StageTiming.Stop(Stage.AuditEnqueue, stage);
+        stage = StageTiming.Start();
+        await recorded.ConfigureAwait(false);
+        StageTiming.Stop(Stage.AuditWait, stage);
+        if (!decision.Allowed)
+        {
+            Throw(decision);
+        }
+
         if (logger.IsEnabled(LogLevel.Debug))
         {
             var body = SecretRedactor.Format((Google.Protobuf.IMessage)request);
@@ -180,12 +191,7 @@ internal sealed class AuthorizationInterceptor(
 
     private async Task EnforceAsync(AccessDecision decision, CallerIdentity caller, string rpc, string? target)
     {
-        var stage = StageTiming.Start();
-        var recorded = recorder.RecordAsync(caller, rpc, target, decision);
-        StageTiming.Stop(Stage.AuditEnqueue, stage);
-        stage = StageTiming.Start();
-        await recorded.ConfigureAwait(false);
-        StageTiming.Stop(Stage.AuditWait, stage);
+        await recorder.RecordAsync(caller, rpc, target, decision).ConfigureAwait(false);
         if (!decision.Allowed)
         {
             Throw(decision);
