@@ -50,7 +50,7 @@ rounds() { # scenario
   for f in "$RESULTS/$1-full"-r*.json; do
     [[ -f "$f" ]] || continue
     r="${f##*-r}"; r="${r%.json}"
-    [[ -f "$RESULTS/$1-ceiling-r$r.json" ]] && echo "$r"
+    if [[ -f "$RESULTS/$1-ceiling-r$r.json" ]]; then echo "$r"; fi
   done | sort -n
 }
 field() { jq -r "$2 // empty" "$1"; }
