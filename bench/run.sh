@@ -80,7 +80,7 @@ start_target() { # name
       mkdir -p "$data"
       # Started from its own directory: the content root is the working directory, and without the
       # shipped appsettings.json the server logs four Information lines per request.
-      (cd "$WORK/build/server" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" dotnet "$WORK/build/server/SandboxControl.Server.dll" \
+      (cd "$WORK/build/server" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" SANDBOXCONTROL_STAGE_TIMING="${BENCH_STAGE_TIMING:-}" dotnet "$WORK/build/server/SandboxControl.Server.dll" \
         --Server:ListenAddress=127.0.0.1 --Server:Port="$port" \
         --Tls:ServerCertificatePath="$CERTS/server.crt" --Tls:ServerKeyPath="$CERTS/server.key" --Tls:ClientCaPath="$CERTS/ca.crt" \
         --Identity:TrustDomain="$TRUST_DOMAIN" --Authorization:Operators:bench=Admin --Authorization:Operators:bench-issuer=Issuer \
@@ -103,12 +103,34 @@ start_target() { # name
   log "$name listening on 127.0.0.1:$port (pid ${PID[$name]})"
 }
 
+# Scenario b on a freshly started process each round, so its peak RSS (VmHWM) is b's alone, not what
+# scenario a and earlier rounds left behind. full keeps its data directory (store, seeded sandboxes).
+restart_target() { # name
+  local name="$1"
+  kill "${PID[$name]}" 2>/dev/null || true
+  wait "${PID[$name]}" 2>/dev/null || true
+  start_target "$name"
+}
+
+# The full server accepts only sandbox certificates it issued and recorded (its allow list): it issues them.
+issue_args() { # target
+  if [[ "$1" == full* ]]; then echo --issuer-cert "$CERTS/issuer.crt" --issuer-key "$CERTS/issuer.key"; else echo --ca-key "$CERTS/ca.key"; fi
+}
+
+# Issues scenario b's certificates before the restart, so the fresh process's peak RSS is the connections' alone.
+issue_then_restart() { # target
+  local target="$1" dir="$WORK/identities-b-$1-r$round"
+  # shellcheck disable=SC2046
+  "${BENCH[@]}" issue --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" $(issue_args "$target") \
+    --trust-domain "$TRUST_DOMAIN" --sandboxes "$B_CONNECTIONS" --identities "$dir" >&2
+  restart_target "$target"
+  B_IDENTITIES=(--identities "$dir")
+}
+
 run_load() { # target scenario extra-args...
   local target="$1" scenario="$2"; shift 2
   log "round $round: scenario $scenario against $target (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  # The full server accepts only sandbox certificates it issued and recorded (its allow list): it issues them.
-  local issue=(--ca-key "$CERTS/ca.key")
-  [[ "$target" == full* ]] && issue=(--issuer-cert "$CERTS/issuer.crt" --issuer-key "$CERTS/issuer.key")
+  local issue; read -r -a issue <<<"$(issue_args "$target")"
   "${BENCH[@]}" run --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" "${issue[@]}" \
     --trust-domain "$TRUST_DOMAIN" --server-pid "${PID[$target]}" --label "$scenario/$target" \
     --json "$RESULTS/$scenario-$target-r$round.json" "$@" | sed 's/^/    /' >&2 || { log "scenario $scenario against $target failed"; FAILED=1; }
@@ -122,6 +144,14 @@ for target in $TARGETS; do
   "${BENCH[@]}" seed --target "https://127.0.0.1:${PORT[$target]}" --ca-cert "$CERTS/ca.crt" \
     --operator-cert "$CERTS/operator.crt" --operator-key "$CERTS/operator.key" \
     --count "$STORE_SANDBOXES" --policy-bytes "$POLICY_BYTES" >&2
+done
+
+# One unmeasured pass per target before round 1: otherwise round 1 catches the ceiling's JIT tier-up while
+# full, which has just served the certificate issuance, is already warm (seen as a 0.44 CPU ratio).
+round=0
+for target in $TARGETS; do
+  run_load "$target" warm --rpc get-policy --connections "$A_CONNECTIONS" --concurrency-per-connection "$A_CONCURRENCY" \
+    --sandboxes "$A_CONNECTIONS" --duration "$WARMUP" --warmup 1
 done
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -141,7 +171,8 @@ for scenario in $SCENARIOS; do
     case "$scenario" in
       a) run_load "$target" a --rpc get-policy --connections "$A_CONNECTIONS" --concurrency-per-connection "$A_CONCURRENCY" \
            --sandboxes "$A_CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" ;;
-      b) run_load "$target" b --rpc get-policy --connections "$B_CONNECTIONS" --concurrency-per-connection 1 \
+      b) issue_then_restart "$target"
+         run_load "$target" b "${B_IDENTITIES[@]}" --rpc get-policy --connections "$B_CONNECTIONS" --concurrency-per-connection 1 \
            --sandboxes "$B_CONNECTIONS" --rate "$B_RATE" --duration "$DURATION" --warmup "$B_WARMUP" ;;
       c) run_load "$target" c --rpc get-policy --new-connection-per-call --connections "$C_CONNECTIONS" --concurrency-per-connection 1 \
            --sandboxes 256 --duration "$DURATION" --warmup "$WARMUP" ;;

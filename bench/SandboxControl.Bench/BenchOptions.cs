@@ -64,6 +64,9 @@ internal sealed class BenchOptions
 
     public string OutputDirectory { get; private set; } = ".";
 
+    /// <summary>Where <c>issue</c> saves the identities and <c>run</c> loads them from (instead of issuing), or null.</summary>
+    public string? IdentitiesDirectory { get; private set; }
+
     public int Count { get; private set; } = 100;
 
     public int LinesPerMessage { get; private set; } = 100;
@@ -130,6 +133,7 @@ internal sealed class BenchOptions
             case "--trust-domain": TrustDomain = value; break;
             case "--sandbox-prefix": SandboxPrefix = value; break;
             case "--out": OutputDirectory = value; break;
+            case "--identities": IdentitiesDirectory = value; break;
             case "--count": Count = Int(value); break;
             case "--lines-per-message": LinesPerMessage = Int(value); break;
             case "--messages-per-stream": MessagesPerStream = Int(value); break;
@@ -183,6 +187,10 @@ internal sealed class BenchOptions
             IssueSandboxCertificate with --issuer-cert/--issuer-key (the full server accepts only the certificates
             it recorded), else offline from the CA (--ca-key; for the ceiling and peer servers).
             The run stops after --duration (or --calls, bounded by --duration as well).
+            --identities DIR loads the certificates `issue` saved there instead of issuing them.
+        sandboxcontrol-bench issue (same identity options as run) --sandboxes N --identities DIR
+            Issues the run's certificates and saves them (PKCS#12) to DIR, so a server can be restarted between
+            issuing and measuring (scenario b measures a fresh process).
         sandboxcontrol-bench fairness --target URL --ca-cert F --ca-key F --operator-cert F --operator-key F [options]
             Scenario (e): --sandboxes N victims reporting policy status and the operator updating a policy, measured
             for --duration alone and then while one sandbox floods PushSandboxLogs on --connections streams

@@ -66,5 +66,27 @@ internal sealed class Identities
         return ChannelFactory.Context(issued.CopyWithPrivateKey(key));
     }
 
+    /// <summary>Saves each identity's certificate and key (PKCS#12, no password: bench certificates in a temp dir).</summary>
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Parallel.For(0, Count, index =>
+            File.WriteAllBytes(Path.Combine(directory, Ids[index] + ".p12"), Contexts[index].TargetCertificate.Export(X509ContentType.Pkcs12)));
+    }
+
+    /// <summary>The identities <see cref="Save"/> wrote for these options' sandboxes.</summary>
+    public static Identities Load(string directory, BenchOptions options)
+    {
+        var ids = new string[options.Sandboxes];
+        var contexts = new SslStreamCertificateContext[options.Sandboxes];
+        Parallel.For(0, options.Sandboxes, index =>
+        {
+            ids[index] = SandboxId(options.SandboxPrefix, index);
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(directory, ids[index] + ".p12"), null);
+            contexts[index] = ChannelFactory.Context(certificate);
+        });
+        return new Identities(ids, contexts);
+    }
+
     public static X509Certificate2Collection LoadCas(string path) => PemFiles.LoadCertificates(path);
 }

@@ -23,17 +23,19 @@ internal sealed record LoadResult(
     double MaxMs,
     double MeanMs,
     IReadOnlyDictionary<string, long> Errors,
-    double? ServerPeakRssMib,
-    double? ServerRssMib,
+    ServerSample Server,
     double? ServerCpuSeconds,
     double? ClientCpuSeconds)
 {
     /// <summary>Server CPU microseconds per successful call: the cost of one call independent of who else used the cores.</summary>
     public double? ServerCpuMicrosecondsPerCall => ServerCpuSeconds is { } cpu && Calls > 0 ? cpu * 1e6 / Calls : null;
 
+    /// <summary>Connections held open during the run (none are held with a new connection per call).</summary>
+    public double? ServerRssKibPerConnection => NewConnectionPerCall ? null : Server.RssKibPerConnection(Connections);
+
     public long ErrorCount => Errors.Values.Sum();
 
-    public static LoadResult From(BenchOptions options, WorkerStats[] stats, TimeSpan elapsed, double? serverCpu, double? clientCpu)
+    public static LoadResult From(BenchOptions options, WorkerStats[] stats, TimeSpan elapsed, double? serverCpu, double? clientCpu, ServerSample server)
     {
         var latencies = new long[stats.Sum(worker => worker.LatencyTicks.Count)];
         var offset = 0;
@@ -53,7 +55,6 @@ internal sealed record LoadResult(
 
         var lines = stats.Sum(worker => worker.Lines);
         var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
-        var (peak, current) = options.ServerPid is { } pid ? ProcessStats.Memory(pid) : (null, null);
         return new LoadResult(
             options.Label,
             options.Target.ToString(),
@@ -74,8 +75,7 @@ internal sealed record LoadResult(
             latencies.Length == 0 ? 0 : Milliseconds(latencies[^1]),
             latencies.Length == 0 ? 0 : Milliseconds((long)latencies.Average()),
             errors,
-            peak,
-            current,
+            server,
             serverCpu,
             clientCpu);
     }

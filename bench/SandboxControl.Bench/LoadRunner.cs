@@ -24,6 +24,8 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
 
     public async Task<LoadResult> RunAsync()
     {
+        var idleRss = await IdleRssAsync();
+        double? openRss = null, peakRss = null, loadAverage = null;
         var channels = options.NewConnectionPerCall
             ? []
             : Enumerable.Range(0, options.Connections).Select(index => factory.Create(identities.Contexts[index % identities.Count])).ToArray();
@@ -48,6 +50,7 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
             {
                 await Task.WhenAny(_allConnected.Task, Task.Delay(ConnectPhaseLimit));
                 await Task.Delay(options.Warmup);
+                loadAverage = ServerSample.ReadLoadAverage();
                 serverCpuStart = options.ServerPid is { } pid ? ProcessStats.CpuSeconds(pid) : null;
                 clientCpuStart = ProcessStats.CpuSeconds(Environment.ProcessId);
                 var start = Stopwatch.GetTimestamp();
@@ -56,6 +59,8 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
             });
             await Task.WhenAll(workers);
             await cpuProbe;
+            // Read while every connection is still open: what holding them costs the server.
+            (peakRss, openRss) = options.ServerPid is { } heldPid ? ProcessStats.Memory(heldPid) : (null, null);
         }
         finally
         {
@@ -69,7 +74,35 @@ internal sealed class LoadRunner(BenchOptions options, Identities identities, Ch
         var elapsed = _measureStart == long.MaxValue ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_measureStart, Math.Min(finished, _measureEnd));
         var serverCpu = options.ServerPid is { } serverPid && serverCpuStart is { } s && ProcessStats.CpuSeconds(serverPid) is { } e ? e - s : (double?)null;
         var clientCpu = clientCpuStart is { } cs && ProcessStats.CpuSeconds(Environment.ProcessId) is { } ce ? ce - cs : (double?)null;
-        return LoadResult.From(options, stats, elapsed, serverCpu, clientCpu);
+        return LoadResult.From(options, stats, elapsed, serverCpu, clientCpu, new ServerSample(idleRss, openRss, peakRss, loadAverage));
+    }
+
+    // A few calls on one connection first, so the idle figure includes JIT and the pools a first call creates.
+    private async Task<double?> IdleRssAsync()
+    {
+        if (options.ServerPid is not { } pid)
+        {
+            return null;
+        }
+
+        using (var channel = factory.Create(identities.Contexts[0]))
+        {
+            var client = new ControlClient(channel);
+            for (var call = 0; call < 20; call++)
+            {
+                try
+                {
+                    await client.GetSandboxPolicyAsync(new GetSandboxPolicyRequest { SandboxId = identities.Ids[0] }, deadline: DateTime.UtcNow + options.CallDeadline);
+                }
+                catch (RpcException)
+                {
+                    // Counted by the run itself if it persists.
+                }
+            }
+        }
+
+        await Task.Delay(200);
+        return ProcessStats.Memory(pid).CurrentMib;
     }
 
     private async Task WorkerAsync(int worker, int connection, GrpcChannel? channel, WorkerStats stats)

@@ -22,6 +22,7 @@ switch (options.Command)
     case "fairness":
         return await FairnessCommand.RunAsync(options);
     case "run":
+    case "issue":
         if (options.CaCertificatePath is null || (options.CaKeyPath is null && (options.IssuerCertificatePath is null || options.IssuerKeyPath is null)))
         {
             Console.Error.WriteLine("run needs --ca-cert and either --issuer-cert/--issuer-key (the server issues) or --ca-key (issued offline)");
@@ -31,7 +32,11 @@ switch (options.Command)
         {
             var factory = new ChannelFactory(options.Target, Identities.LoadCas(options.CaCertificatePath));
             Identities identities;
-            if (options.IssuerCertificatePath is not null && options.IssuerKeyPath is not null)
+            if (options.Command == "run" && options.IdentitiesDirectory is { } saved)
+            {
+                identities = Identities.Load(saved, options);
+            }
+            else if (options.IssuerCertificatePath is not null && options.IssuerKeyPath is not null)
             {
                 using var issuer = PemFiles.LoadCertificateWithKey(options.IssuerCertificatePath, options.IssuerKeyPath);
                 identities = await Identities.IssueThroughServerAsync(factory, issuer, options);
@@ -40,6 +45,12 @@ switch (options.Command)
             {
                 using var ca = CertificateAuthority.Load(options.CaCertificatePath, options.CaKeyPath!);
                 identities = Identities.Issue(ca, options);
+            }
+
+            if (options.Command == "issue")
+            {
+                identities.Save(options.IdentitiesDirectory ?? throw new ArgumentException("issue needs --identities DIR"));
+                return 0;
             }
 
             var result = await new LoadRunner(options, identities, factory).RunAsync();

@@ -28,9 +28,14 @@ internal static class ReportWriter
             Row("error " + status, count.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (result.ServerPeakRssMib is { } peak)
+        if (result.Server.PeakRssMib is { } peak)
         {
-            Row("server RSS peak / now", $"{F(peak, "F0")} / {F(result.ServerRssMib ?? 0, "F0")} MiB");
+            Row("server RSS peak / idle / open", $"{F(peak, "F0")} / {F(result.Server.IdleRssMib ?? 0, "F0")} / {F(result.Server.OpenRssMib ?? 0, "F0")} MiB");
+        }
+
+        if (result.ServerRssKibPerConnection is { } perConnection)
+        {
+            Row("server RSS per connection", $"{F(perConnection, "F1")} KiB ((open - idle) / {result.Connections})");
         }
 
         if (result.ServerCpuSeconds is { } cpu)
@@ -78,8 +83,11 @@ internal static class ReportWriter
         }
 
         json.WriteEndObject();
-        WriteNullable(json, "serverPeakRssMib", result.ServerPeakRssMib);
-        WriteNullable(json, "serverRssMib", result.ServerRssMib);
+        WriteNullable(json, "serverPeakRssMib", result.Server.PeakRssMib);
+        WriteNullable(json, "serverIdleRssMib", result.Server.IdleRssMib);
+        WriteNullable(json, "serverOpenRssMib", result.Server.OpenRssMib);
+        WriteNullable(json, "serverRssKibPerConnection", result.ServerRssKibPerConnection);
+        WriteNullable(json, "loadAverage1m", result.Server.LoadAverage);
         WriteNullable(json, "serverCpuSeconds", result.ServerCpuSeconds);
         WriteNullable(json, "serverCpuMicrosecondsPerCall", result.ServerCpuMicrosecondsPerCall);
         WriteNullable(json, "clientCpuSeconds", result.ClientCpuSeconds);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Metrics;
 
 namespace SandboxControl.Server.Audit;
 
@@ -135,7 +136,9 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
 
             if (batch.Count > 0)
             {
+                var stage = StageTiming.Start();
                 WriteBatch(batch);
+                StageTiming.Stop(Stage.AuditBatch, stage);
             }
 
             if (closed)

@@ -4,6 +4,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
 using SandboxControl.Server.Audit;
 using SandboxControl.Server.Identity;
+using SandboxControl.Server.Metrics;
 using SandboxControl.Server.Services;
 
 namespace SandboxControl.Server.Authorization;
@@ -81,28 +82,41 @@ internal sealed class AuthorizationInterceptor(
 
     private async Task<AuthorizedCall> AuthorizeSingleAsync(object request, ServerCallContext context)
     {
-        var call = await ConsumeAsync(context).ConfigureAwait(false);
+        var call = Consume(context) ?? await RefuseUngatedAsync(context).ConfigureAwait(false);
         var access = call.Gate.Access;
+        var stage = StageTiming.Start();
         var target = access.ReadTarget(request);
         var decision = access.HasTarget ? AccessPolicy.DecideTarget(call.Gate.Caller, target) : call.Gate.Granted;
-        // An allow is recorded with the reason the method was granted (role or self access).
-        await EnforceAsync(decision.Allowed ? call.Gate.Granted : decision, call.Gate.Caller, access.RpcName, target).ConfigureAwait(false);
+        StageTiming.Stop(Stage.TargetRead, stage);
+        // An allow is recorded with the reason the method was granted (role or self access). Awaited here, not through
+        // EnforceAsync: one async level less on every call.
+        stage = StageTiming.Start();
+        var recorded = recorder.RecordAsync(call.Gate.Caller, access.RpcName, target, decision.Allowed ? call.Gate.Granted : decision);
+        StageTiming.Stop(Stage.AuditEnqueue, stage);
+        stage = StageTiming.Start();
+        await recorded.ConfigureAwait(false);
+        StageTiming.Stop(Stage.AuditWait, stage);
+        if (!decision.Allowed)
+        {
+            Throw(decision);
+        }
+
         if (logger.IsEnabled(LogLevel.Debug))
         {
             var body = SecretRedactor.Format((Google.Protobuf.IMessage)request);
             Log.Request(logger, access.RpcName, body);
         }
 
-        Attach(context, call);
+        Attach(call);
         return call;
     }
 
     private async Task<AuthorizedCall> AuthorizeStreamAsync(ServerCallContext context)
     {
-        var call = await ConsumeAsync(context).ConfigureAwait(false);
+        var call = Consume(context) ?? await RefuseUngatedAsync(context).ConfigureAwait(false);
         // Targets are checked per message; this records that the stream itself was opened.
         await recorder.RecordAsync(call.Gate.Caller, call.Gate.Access.RpcName, null, AccessDecision.Allow(call.Gate.Granted.Reason + "; targets checked per message")).ConfigureAwait(false);
-        Attach(context, call);
+        Attach(call);
         return call;
     }
 
@@ -159,28 +173,20 @@ internal sealed class AuthorizationInterceptor(
         return false;
     }
 
-    private void Attach(ServerCallContext context, AuthorizedCall call)
-    {
-        context.UserState[CallerContext.Key] = call.Gate.Caller;
-        if (call.Gate.Authentication.Incarnation is { } incarnation)
-        {
-            context.UserState[CallerContext.IncarnationKey] = incarnation;
-        }
+    // Only now, with every check passed, can handlers read the caller (CallerContext).
+    private static void Attach(AuthorizedCall call) => call.HttpContext.Features.Set<AuthorizedCaller>(call);
 
-        context.UserState[CallerContext.RevalidateKey] = () => Revalidate(call);
-    }
-
-    private async Task<AuthorizedCall> ConsumeAsync(ServerCallContext context)
+    private AuthorizedCall? Consume(ServerCallContext context)
     {
         var httpContext = context.GetHttpContext();
-        if (httpContext.Features.Get<GatedCall>() is not { } gate)
-        {
-            // Unreachable while the gate middleware is in the pipeline; fail closed all the same.
-            await recorder.RecordAsync(null, context.Method, null, AccessDecision.Deny(StatusCode.Unauthenticated, "call did not pass the authentication gate")).ConfigureAwait(false);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
-        }
+        return httpContext.Features.Get<GatedCall>() is { } gate ? new AuthorizedCall(this, gate, httpContext) : null;
+    }
 
-        return new AuthorizedCall(gate, httpContext);
+    private async Task<AuthorizedCall> RefuseUngatedAsync(ServerCallContext context)
+    {
+        // Unreachable while the gate middleware is in the pipeline; fail closed all the same.
+        await recorder.RecordAsync(null, context.Method, null, AccessDecision.Deny(StatusCode.Unauthenticated, "call did not pass the authentication gate")).ConfigureAwait(false);
+        throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
     }
 
     private async Task EnforceAsync(AccessDecision decision, CallerIdentity caller, string rpc, string? target)
@@ -195,13 +201,19 @@ internal sealed class AuthorizationInterceptor(
     [DoesNotReturn]
     private static void Throw(AccessDecision decision) => throw new RpcException(new Status(decision.Code, decision.Reason));
 
-    private sealed class AuthorizedCall(GatedCall gate, HttpContext httpContext)
+    private sealed class AuthorizedCall(AuthorizationInterceptor interceptor, GatedCall gate, HttpContext httpContext) : AuthorizedCaller
     {
         public GatedCall Gate { get; } = gate;
+
+        public override CallerIdentity Caller => Gate.Caller;
+
+        public override string? Incarnation => Gate.Authentication.Incarnation;
 
         public HttpContext HttpContext { get; } = httpContext;
 
         /// <summary>Log lines of this client stream's messages handed to the handler (and so stored).</summary>
         public long AdmittedLines { get; set; }
+
+        public override void EnsureStillValid() => interceptor.Revalidate(this);
     }
 }

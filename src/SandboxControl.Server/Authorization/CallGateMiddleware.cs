@@ -2,6 +2,7 @@ using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using SandboxControl.Server.Identity;
 using SandboxControl.Server.Limits;
+using SandboxControl.Server.Metrics;
 using SandboxControl.Server.RequestParsing;
 
 namespace SandboxControl.Server.Authorization;
@@ -33,7 +34,9 @@ internal sealed class CallGateMiddleware(
             return;
         }
 
+        var started = StageTiming.Start();
         var (refusal, call, lease) = await DecideAsync(context, grpc.Method).ConfigureAwait(false);
+        StageTiming.Stop(Stage.Gate, started);
         if (refusal is { } status)
         {
             await GrpcRefusal.WriteAsync(context, status.StatusCode, status.Detail).ConfigureAwait(false);
@@ -43,16 +46,12 @@ internal sealed class CallGateMiddleware(
         using (lease)
         {
             context.Features.Set(call);
+            // Not reset afterwards: an async method's AsyncLocal changes end with it, and a reset costs an allocation.
             RequestBodyScope.Current = call;
-            try
-            {
-                await next(context).ConfigureAwait(false);
-            }
-            finally
-            {
-                RequestBodyScope.Current = null;
-            }
+            await next(context).ConfigureAwait(false);
         }
+
+        StageTiming.Stop(Stage.Call, started);
 
         if (call!.BodyInvalid)
         {
@@ -60,12 +59,14 @@ internal sealed class CallGateMiddleware(
         }
     }
 
-    private async Task<(Status? Refusal, GatedCall? Call, IDisposable? Lease)> DecideAsync(HttpContext context, IMethod method)
+    private async ValueTask<(Status? Refusal, GatedCall? Call, IDisposable? Lease)> DecideAsync(HttpContext context, IMethod method)
     {
         IDisposable? lease = null;
         try
         {
+            var stage = StageTiming.Start();
             var access = rules.Find(method.FullName);
+            StageTiming.Stop(Stage.RuleLookup, stage);
             if (access is null)
             {
                 // Unreachable after the startup coverage check; fail closed all the same.
@@ -73,18 +74,25 @@ internal sealed class CallGateMiddleware(
                 return (new Status(StatusCode.PermissionDenied, "no access rule for this RPC"), null, null);
             }
 
+            stage = StageTiming.Start();
             var authentication = authenticator.Authenticate(context);
+            StageTiming.Stop(Stage.Identity, stage);
             if (authentication.Caller is not { } caller)
             {
                 await recorder.RecordAsync(null, access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, authentication.FailureReason!), authentication.SerialNumber).ConfigureAwait(false);
                 return (new Status(StatusCode.Unauthenticated, NotAccepted), null, null);
             }
 
+            stage = StageTiming.Start();
             var decision = policy.DecideMethod(caller, access);
+            StageTiming.Stop(Stage.RuleLookup, stage);
+            stage = StageTiming.Start();
             if (decision.Allowed && !rateLimiter.TryAcquire(caller))
             {
                 decision = AccessDecision.Deny(StatusCode.ResourceExhausted, "rate limit exceeded for this caller");
             }
+
+            StageTiming.Stop(Stage.RateLimiter, stage);
 
             if (decision.Allowed && method.Type is MethodType.ServerStreaming or MethodType.DuplexStreaming)
             {

@@ -30,6 +30,7 @@ internal static class SandboxControlApp
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        StageTiming.ReportAtExit();
         // Identity, method rule, rate and stream caps are decided here, before grpc-dotnet parses a body.
         app.UseMiddleware<CallGateMiddleware>();
         app.MapGrpcService<SandboxControlService>();

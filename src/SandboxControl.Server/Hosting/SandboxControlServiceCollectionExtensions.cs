@@ -65,6 +65,10 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<StreamLimiter>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();
+        // Registered, so grpc-dotnet resolves one instance instead of activating one (and its dependencies) per call:
+        // both are stateless, everything they use is a singleton.
+        services.AddSingleton<StorageFailureInterceptor>();
+        services.AddSingleton<SandboxControlService>();
         services.AddSingleton<FileAuditSink>();
         services.AddSingleton<IAuditSink>(provider => provider.GetRequiredService<FileAuditSink>());
         services.AddSingleton<AuditFileReader>();
@@ -73,7 +77,9 @@ internal static class SandboxControlServiceCollectionExtensions
 
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ControlPlaneMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Hosting")
+            // Not "Microsoft.AspNetCore.Hosting": its per-request instruments cost every call CPU (bench/README.md) and
+            // duplicate sandboxcontrol.authorization.decisions; Kestrel's are per connection and handshake.
+            .AddMeter(ControlPlaneMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         services.AddSingleton<LogFeed>();
         services.AddSingleton<FollowStreamLimiter>();

@@ -121,5 +121,8 @@ internal sealed class CallerAuthenticator(
     /// Kestrel keeps for the connection's lifetime, and safe for concurrent HTTP/2 streams (the connection items are not).
     /// </summary>
     public CertificateIdentity GetOrParse(X509Certificate2 certificate) =>
-        _identities.GetValue(certificate, parsed => CertificateIdentityReader.Read(parsed, _trustDomain));
+        // The lookup first: GetValue with a lambda that captures this would allocate a delegate on every call.
+        _identities.TryGetValue(certificate, out var known)
+            ? known
+            : _identities.GetValue(certificate, parsed => CertificateIdentityReader.Read(parsed, _trustDomain));
 }

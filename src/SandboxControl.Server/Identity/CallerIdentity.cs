@@ -8,5 +8,8 @@ namespace SandboxControl.Server.Identity;
 /// <param name="NotAfter">When the certificate expires; checked per call because connections outlive handshakes.</param>
 internal sealed record CallerIdentity(CallerKind Kind, string Name, string SerialNumber, DateTimeOffset NotBefore, DateTimeOffset NotAfter)
 {
-    public override string ToString() => Kind == CallerKind.Sandbox ? "sandbox/" + Name : "operator/" + Name;
+    // Built once: it is on every call's audit event, metric and per-caller key. Derived from Kind and Name only, so equality is unaffected.
+    private readonly string _display = (Kind == CallerKind.Sandbox ? "sandbox/" : "operator/") + Name;
+
+    public override string ToString() => _display;
 }

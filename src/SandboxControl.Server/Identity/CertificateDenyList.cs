@@ -26,7 +26,12 @@ internal sealed class CertificateDenyList
     /// <summary>Raised after a new list is loaded, so idle streams re-check their caller now rather than at their next message.</summary>
     public event EventHandler? Changed;
 
-    public bool IsDenied(string serialNumber) => _serials.Contains(Normalize(serialNumber));
+    public bool IsDenied(string serialNumber)
+    {
+        var serials = _serials;
+        // Checked on every call: with no list configured, skip normalizing the serial.
+        return serials.Count > 0 && serials.Contains(Normalize(serialNumber));
+    }
 
     /// <summary>Re-reads the file if its timestamp or size changed. A read failure keeps the last list.</summary>
     public void Refresh()

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Grpc.Core;
 using SandboxControl.Server.Authorization;
+using SandboxControl.Server.Metrics;
 using SandboxControl.Server.Storage;
 using SandboxControl.V1;
 
@@ -13,13 +14,18 @@ internal sealed partial class SandboxControlService
 
     public override async Task<SandboxPolicy> GetSandboxPolicy(GetSandboxPolicyRequest request, ServerCallContext context)
     {
+        var stage = StageTiming.Start();
         var policy = await policyCache.GetCurrentPolicyAsync(request.SandboxId, context.GetPinnedIncarnation(), context.CancellationToken).ConfigureAwait(false);
+        StageTiming.Stop(Stage.CacheRead, stage);
         if (policy is null)
         {
             ThrowMissingPolicy(request.SandboxId);
         }
 
-        return policy.ToProto();
+        stage = StageTiming.Start();
+        var response = policy.ToProto();
+        StageTiming.Stop(Stage.Response, stage);
+        return response;
     }
 
     public override async Task<SandboxPolicy> UpdateSandboxPolicy(UpdateSandboxPolicyRequest request, ServerCallContext context)

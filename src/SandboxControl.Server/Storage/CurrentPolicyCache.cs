@@ -46,7 +46,7 @@ internal sealed class CurrentPolicyCache
     /// With an <paramref name="incarnation"/> (a sandbox caller's pinned one), only that incarnation's policy is
     /// returned, from memory or from the store; without one (operators), the current incarnation's.
     /// </summary>
-    public async Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken)
+    public Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, string? incarnation, CancellationToken cancellationToken)
     {
         var current = _store.GetSandboxEntry(sandboxId)?.Incarnation;
         var wanted = incarnation ?? current;
@@ -55,9 +55,15 @@ internal sealed class CurrentPolicyCache
             && _entries.TryGetValue(sandboxId, out var cached)
             && string.Equals(cached.Incarnation, wanted, StringComparison.Ordinal))
         {
-            return cached.Policy;
+            // A hit allocates nothing: the entry keeps its answer as a completed task.
+            return cached.Answer;
         }
 
+        return ReadAsync(sandboxId, wanted, cancellationToken);
+    }
+
+    private async Task<PolicyRecord?> ReadAsync(string sandboxId, string? wanted, CancellationToken cancellationToken)
+    {
         var generation = Interlocked.Read(ref _generation);
         var policy = await _store.GetCurrentPolicyAsync(sandboxId, wanted, cancellationToken).ConfigureAwait(false);
         // Only what the store read for a known incarnation is kept, tagged with it.
@@ -112,5 +118,8 @@ internal sealed class CurrentPolicyCache
 
     private static long SizeOf(PolicyRecord policy) => 64 + (2L * (policy.SandboxId.Length + policy.Document.Length + policy.CreatedBy.Length));
 
-    private sealed record Entry(PolicyRecord Policy, string Incarnation);
+    private sealed record Entry(PolicyRecord Policy, string Incarnation)
+    {
+        public Task<PolicyRecord?> Answer { get; } = Task.FromResult<PolicyRecord?>(Policy);
+    }
 }
