@@ -53,6 +53,48 @@ public sealed class PostgresOutageTests : IDisposable
         Assert.Equal(StatusCode.OK, after);
     }
 
+    [PrivatePostgresFact]
+    public async Task PostgresStopped_RefusalsAuditedInTheFile_CopiedToTheIndexOnceItIsBack()
+    {
+        using var cluster = PrivatePostgresCluster.Create();
+        await using var server = await TestServer.StartAsync(_pki, _data.Path, new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = "postgres",
+            ["Storage:PostgresConnectionString"] = cluster.ConnectionString,
+            ["Audit:Replica"] = "outage-replica",
+        });
+        await server.CreateSandboxAsync("p1", "p");
+
+        cluster.Stop();
+        var during = await StatusOfAsync(() => server.Admin.UpdateSandboxPolicyAsync(new UpdateSandboxPolicyRequest { SandboxId = "p1", ExpectedVersion = 1, Document = "during-outage" }).ResponseAsync);
+        var query = await StatusOfAsync(() => server.Admin.ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, during);
+        Assert.Equal(StatusCode.Unavailable, query);
+        // The file, written before the call proceeded, has the decision while the index cannot be reached.
+        Assert.Contains(server.AuditEvents(), e => e.GetProperty("rpc").GetString() == "UpdateSandboxPolicy");
+
+        cluster.Start();
+        var request = new ListAuditEventsRequest { FilterSandboxId = "p1", Rpc = "UpdateSandboxPolicy" };
+        var events = new List<AuditEventRecord>();
+        var deadline = Stopwatch.StartNew();
+        while (events.Count == 0 && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            try
+            {
+                events = [.. (await server.Admin.ListAuditEventsAsync(request)).Events];
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        var copied = Assert.Single(events);
+        Assert.Equal("outage-replica", copied.Replica);
+        Assert.Equal("operator/" + TestServer.AdminName, copied.Caller);
+    }
+
     public void Dispose()
     {
         _data.Dispose();
