@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Audit.Index;
 
 namespace SandboxControl.Server.Audit;
 
@@ -9,8 +10,6 @@ namespace SandboxControl.Server.Audit;
 /// </summary>
 internal sealed class AuditFileReader(IOptions<AuditOptions> options, ILogger<AuditFileReader> logger)
 {
-    private const int MaxLineBytes = 64 * 1024;
-
     public async Task<AuditPage> ReadAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -22,77 +21,49 @@ internal sealed class AuditFileReader(IOptions<AuditOptions> options, ILogger<Au
             return new AuditPage([], 0, 0);
         }
 
-        stream.Position = query.Offset;
         var events = new List<AuditEvent>();
         var skipped = 0;
-        var chunkStart = query.Offset;
-        var line = new MemoryStream();
-        var overlong = false;
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        await foreach (var line in AuditLines.ReadAsync(stream, query.Offset, long.MaxValue, cancellationToken).ConfigureAwait(false))
         {
-            var start = 0;
-            for (var i = 0; i < read; i++)
+            if (!line.Whole)
             {
-                if (chunk[i] != (byte)'\n')
-                {
-                    continue;
-                }
+                skipped++;
+                Log.AuditTornLineSkipped(logger, path, line.Offset);
+                break;
+            }
 
-                line.Write(chunk, start, i - start);
-                start = i + 1;
-                var e = overlong ? null : Parse(line);
-                if (e is null && (overlong || line.Length > 0))
+            var e = line.Overlong ? null : Parse(line.Bytes.Span);
+            if (e is null)
+            {
+                if (line.Overlong || line.Bytes.Length > 0)
                 {
                     skipped++;
                 }
-                else if (e is not null && query.Matches(e) && Add(events, e, query.Limit))
-                {
-                    return new AuditPage(events, chunkStart + start, skipped);
-                }
-
-                line.SetLength(0);
-                overlong = false;
             }
-
-            // No event is this long: keep counting it as one bad line, without holding it in memory.
-            overlong |= line.Length + (read - start) > MaxLineBytes;
-            if (!overlong)
+            else if (query.Matches(e))
             {
-                line.Write(chunk, start, read - start);
+                events.Add(e);
+                if (events.Count == query.Limit)
+                {
+                    return new AuditPage(events, line.End, skipped);
+                }
             }
-
-            chunkStart += read;
-        }
-
-        if (line.Length > 0 || overlong)
-        {
-            // A last line without its newline: torn by a crash mid-write (or being written right now).
-            skipped++;
-            Log.AuditTornLineSkipped(logger, path, chunkStart - line.Length);
         }
 
         return new AuditPage(events, null, skipped);
     }
 
-    /// <summary>Adds the event; true when the page is full.</summary>
-    private static bool Add(List<AuditEvent> events, AuditEvent e, int limit)
+    /// <summary>The event a line holds, or null if it is not a whole event.</summary>
+    public static AuditEvent? Parse(ReadOnlySpan<byte> line)
     {
-        events.Add(e);
-        return events.Count == limit;
-    }
-
-    private static AuditEvent? Parse(MemoryStream line)
-    {
-        if (line.Length == 0)
+        if (line.IsEmpty)
         {
             return null;
         }
 
         try
         {
-            return JsonSerializer.Deserialize(line.GetBuffer().AsSpan(0, (int)line.Length), AuditJsonContext.Default.AuditEvent);
+            return JsonSerializer.Deserialize(line, AuditJsonContext.Default.AuditEvent);
         }
         catch (JsonException)
         {

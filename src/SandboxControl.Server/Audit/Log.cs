@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Audit events are copied to the shared audit index again")]
     public static partial void AuditIndexRecovered(ILogger logger);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "{Count} audit events were not copied to the shared audit index (its queue was full); they are in {Path}")]
+    public static partial void AuditIndexLinesDropped(ILogger logger, long count, string path);
 }

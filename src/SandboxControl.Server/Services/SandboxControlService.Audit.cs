@@ -35,10 +35,9 @@ internal sealed partial class SandboxControlService
             0,
             pageSize);
 
-        var response = auditIndexing.Index is { } index
+        return auditIndexing.Index is { } index
             ? await ReadAuditIndexAsync(index, filters, request.PageToken, context.CancellationToken).ConfigureAwait(false)
             : await ReadAuditFileAsync(filters, request.PageToken, context.CancellationToken).ConfigureAwait(false);
-        return response;
     }
 
     /// <summary>Replicas (PostgreSQL): every replica's events, from the shared index.</summary>
@@ -50,15 +49,8 @@ internal sealed partial class SandboxControlService
             RpcErrors.InvalidArgument("page_token is not one this server returned");
         }
 
-        AuditIndexPage page;
-        try
-        {
-            page = await index.QueryAsync(filters, after, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Npgsql.NpgsqlException)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, "audit index unavailable: the database cannot be reached"));
-        }
+        // A database that cannot answer is Unavailable through StorageFailureInterceptor, as for every store call.
+        var page = await index.QueryAsync(filters, after, cancellationToken).ConfigureAwait(false);
 
         var response = new ListAuditEventsResponse { NextPageToken = page.Next is null ? string.Empty : AuditPageTokens.Format(page.Next) };
         response.Events.AddRange(page.Events.Select(ToProto));

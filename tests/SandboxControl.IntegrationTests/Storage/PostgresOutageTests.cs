@@ -19,12 +19,7 @@ public sealed class PostgresOutageTests : IDisposable
     public async Task PostgresStopped_WritesUnavailableNotNotFound_ThenServedAfterRestart()
     {
         using var cluster = PrivatePostgresCluster.Create();
-        await using var server = await TestServer.StartAsync(_pki, _data.Path, new Dictionary<string, string>
-        {
-            ["Storage:Provider"] = "postgres",
-            ["Storage:PostgresConnectionString"] = cluster.ConnectionString,
-            ["Storage:PostgresMaxStaleness"] = "00:00:01",
-        });
+        await using var server = await StartOnAsync(cluster, "Storage:PostgresMaxStaleness", "00:00:01");
         await server.CreateSandboxAsync("p1", "p");
 
         cluster.Stop();
@@ -57,12 +52,7 @@ public sealed class PostgresOutageTests : IDisposable
     public async Task PostgresStopped_RefusalsAuditedInTheFile_CopiedToTheIndexOnceItIsBack()
     {
         using var cluster = PrivatePostgresCluster.Create();
-        await using var server = await TestServer.StartAsync(_pki, _data.Path, new Dictionary<string, string>
-        {
-            ["Storage:Provider"] = "postgres",
-            ["Storage:PostgresConnectionString"] = cluster.ConnectionString,
-            ["Audit:Replica"] = "outage-replica",
-        });
+        await using var server = await StartOnAsync(cluster, "Audit:Replica", "outage-replica");
         await server.CreateSandboxAsync("p1", "p");
 
         cluster.Stop();
@@ -100,6 +90,14 @@ public sealed class PostgresOutageTests : IDisposable
         _data.Dispose();
         _pki.Dispose();
     }
+
+    private Task<TestServer> StartOnAsync(PrivatePostgresCluster cluster, string setting, string value) =>
+        TestServer.StartAsync(_pki, _data.Path, new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = "postgres",
+            ["Storage:PostgresConnectionString"] = cluster.ConnectionString,
+            [setting] = value,
+        });
 
     private static async Task<StatusCode> StatusOfAsync(Func<Task> call)
     {

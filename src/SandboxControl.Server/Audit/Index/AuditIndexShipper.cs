@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace SandboxControl.Server.Audit.Index;
@@ -23,9 +22,7 @@ internal sealed class AuditIndexShipper(
     private readonly string _path = Path.GetFullPath(options.Value.Path);
     private readonly string _replica = AuditText.Sanitize(options.Value.Replica) ?? string.Empty;
     private readonly Dictionary<long, string?> _keys = [];
-
-    /// <summary>Batches stored so far (tests wait on it).</summary>
-    public long Shipped { get; private set; }
+    private long _reportedDrops;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,7 +41,7 @@ internal sealed class AuditIndexShipper(
                 AuditShippingMark? mark = null;
                 while (batch.Count < MaxBatch && feed.Reader.TryRead(out var line))
                 {
-                    if (KeyOf(line) is { } key && Parse(line.Line) is { } shipped)
+                    if (KeyOf(line) is { } key && AuditFileReader.Parse(line.Line) is { } shipped)
                     {
                         batch.Add(new ShippedAuditLine(key, line.Offset, shipped, Encoding.UTF8.GetString(line.Line)));
                         mark = new AuditShippingMark(key, line.Offset + line.Line.Length + 1);
@@ -53,8 +50,10 @@ internal sealed class AuditIndexShipper(
 
                 if (mark is not null)
                 {
-                    await WithRetryAsync(token => StoreAsync(index, batch, mark, token), stoppingToken).ConfigureAwait(false);
+                    await WithRetryAsync(token => index.StoreAsync(_replica, batch, mark, token), stoppingToken).ConfigureAwait(false);
                 }
+
+                ReportDrops(feed);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -72,32 +71,40 @@ internal sealed class AuditIndexShipper(
 
         var mark = await index.GetShippingMarkAsync(_replica, cancellationToken).ConfigureAwait(false);
         var offset = mark is not null && mark.FileKey == key ? mark.Offset : 0;
-        await using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
-        stream.Position = offset;
+        await using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true);
         var batch = new List<ShippedAuditLine>();
-        foreach (var (lineOffset, bytes) in AuditLines.Read(stream, offset, sink.InitialLength))
+        await foreach (var line in AuditLines.ReadAsync(stream, offset, sink.InitialLength, cancellationToken).ConfigureAwait(false))
         {
-            if (Parse(bytes) is { } shipped)
+            if (!line.Whole)
             {
-                batch.Add(new ShippedAuditLine(key, lineOffset, shipped, Encoding.UTF8.GetString(bytes)));
+                break;
             }
 
+            if (!line.Overlong && AuditFileReader.Parse(line.Bytes.Span) is { } shipped)
+            {
+                batch.Add(new ShippedAuditLine(key, line.Offset, shipped, Encoding.UTF8.GetString(line.Bytes.Span)));
+            }
+
+            offset = line.End;
             if (batch.Count == MaxBatch)
             {
-                await StoreAsync(index, batch, new AuditShippingMark(key, lineOffset + bytes.Length + 1), cancellationToken).ConfigureAwait(false);
+                await index.StoreAsync(_replica, batch, new AuditShippingMark(key, offset), cancellationToken).ConfigureAwait(false);
                 batch.Clear();
             }
-
-            offset = lineOffset + bytes.Length + 1;
         }
 
-        await StoreAsync(index, batch, new AuditShippingMark(key, offset), cancellationToken).ConfigureAwait(false);
+        await index.StoreAsync(_replica, batch, new AuditShippingMark(key, offset), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task StoreAsync(IAuditIndex index, List<ShippedAuditLine> batch, AuditShippingMark mark, CancellationToken cancellationToken)
+    /// <summary>Lines the full feed could not take are in the file but not in the index: say so, once per count.</summary>
+    private void ReportDrops(AuditIndexFeed feed)
     {
-        await index.StoreAsync(_replica, batch, mark, cancellationToken).ConfigureAwait(false);
-        Shipped++;
+        var dropped = feed.Dropped;
+        if (dropped > _reportedDrops)
+        {
+            Log.AuditIndexLinesDropped(logger, dropped - _reportedDrops, _path);
+            _reportedDrops = dropped;
+        }
     }
 
     /// <summary>A file is known by its first line: the sink hands it over at offset 0, or it is read from the path.</summary>
@@ -155,18 +162,6 @@ internal sealed class AuditIndexShipper(
                 await Task.Delay(backoff, stoppingToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
-        }
-    }
-
-    private static AuditEvent? Parse(byte[] line)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(line, AuditJsonContext.Default.AuditEvent);
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }
