@@ -14,27 +14,57 @@ internal sealed partial class SandboxControlService
     {
         long accepted = 0;
         var pinned = context.GetPinnedIncarnation();
-        // The interceptor's reader has already checked each message's sandbox_id against the caller.
-        await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        // A few messages wait for their commit while the next is read, so one commit gathers more of them. Nothing
+        // is answered before every one of them is durable: the response, and any error, come after the commits.
+        var inFlight = new Queue<PendingAppend>();
+        try
         {
-            if (message.Lines.Count == 0)
+            // The interceptor's reader has already checked each message's sandbox_id against the caller.
+            await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
-                continue;
+                if (message.Lines.Count == 0)
+                {
+                    continue;
+                }
+
+                var lines = ValidateLogLines(message);
+                inFlight.Enqueue(new PendingAppend(message.SandboxId, lines.Count, AppendAsync(message.SandboxId, pinned, lines, context.CancellationToken)));
+                if (inFlight.Count >= logCommits.MessagesInFlightPerStream)
+                {
+                    accepted += await CompleteOldestAsync(inFlight).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception) when (inFlight.Count > 0)
+        {
+            // A refusal of a later message (its status may state how many lines were stored) is sent only once the
+            // earlier messages are durable; if one of those failed, that failure is what the caller hears.
+            while (inFlight.Count > 0)
+            {
+                await CompleteOldestAsync(inFlight).ConfigureAwait(false);
             }
 
-            var lines = ValidateLogLines(message);
-            // Acknowledged (and the next message read) only once the lines are committed, shared with other streams.
-            var last = await AppendAsync(message.SandboxId, pinned, lines, context.CancellationToken).ConfigureAwait(false);
-            if (last is null)
-            {
-                RpcErrors.NotFound(message.SandboxId);
-            }
+            throw;
+        }
 
-            accepted += lines.Count;
-            logFeed.Publish(message.SandboxId);
+        while (inFlight.Count > 0)
+        {
+            accepted += await CompleteOldestAsync(inFlight).ConfigureAwait(false);
         }
 
         return new PushSandboxLogsResponse { AcceptedLines = accepted };
+    }
+
+    private async Task<int> CompleteOldestAsync(Queue<PendingAppend> inFlight)
+    {
+        var pending = inFlight.Dequeue();
+        if (await pending.Commit.ConfigureAwait(false) is null)
+        {
+            RpcErrors.NotFound(pending.SandboxId);
+        }
+
+        logFeed.Publish(pending.SandboxId);
+        return pending.Lines;
     }
 
     private async Task<long?> AppendAsync(string sandboxId, string? incarnation, List<LogLineRecord> lines, CancellationToken cancellationToken)
@@ -103,6 +133,8 @@ internal sealed partial class SandboxControlService
             }
         }
     }
+
+    private sealed record PendingAppend(string SandboxId, int Lines, Task<long?> Commit);
 
     private static DateTimeOffset ToDateTimeOffset(Google.Protobuf.WellKnownTypes.Timestamp timestamp, string field)
     {

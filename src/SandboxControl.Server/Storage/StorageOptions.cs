@@ -27,7 +27,7 @@ internal sealed class StorageOptions
 
     /// <summary>
     /// Most log lines committed in one transaction (group commit: pushed messages of all sandboxes share it). Bounds
-    /// how long another write (a policy update, a status report) waits behind a log batch. Default 2000.
+    /// how long another write (a policy update, a status report) waits behind a log batch. Default 1000.
     /// </summary>
     public int LogBatchMaxLines { get; set; } = 1000;
 
@@ -36,6 +36,13 @@ internal sealed class StorageOptions
     /// flooding sandbox cannot make the server hold its lines in memory. Default 64.
     /// </summary>
     public int LogQueueMaxMessagesPerSandbox { get; set; } = 64;
+
+    /// <summary>
+    /// Most messages of one PushSandboxLogs stream waiting for their commit at once. Above one, the server reads a
+    /// stream's next message while the previous commits, so commits gather more lines; the response (and any error's
+    /// stored count) still waits for every earlier commit. At most LogQueueMaxMessagesPerSandbox. Default 4.
+    /// </summary>
+    public int LogMessagesInFlightPerStream { get; set; } = 4;
 
     /// <summary>Npgsql connection string of the shared database; required when Provider is "postgres".</summary>
     public string? PostgresConnectionString { get; set; }

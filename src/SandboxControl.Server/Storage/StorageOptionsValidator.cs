@@ -44,6 +44,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add($"Storage:LogQueueMaxMessagesPerSandbox must be at least 1 (was {options.LogQueueMaxMessagesPerSandbox}).");
         }
 
+        if (options.LogMessagesInFlightPerStream < 1 || options.LogMessagesInFlightPerStream > options.LogQueueMaxMessagesPerSandbox)
+        {
+            failures.Add($"Storage:LogMessagesInFlightPerStream must be from 1 to Storage:LogQueueMaxMessagesPerSandbox (was {options.LogMessagesInFlightPerStream}).");
+        }
+
         if (options.PolicyCacheBytes < 0)
         {
             failures.Add($"Storage:PolicyCacheBytes must not be negative (was {options.PolicyCacheBytes}).");

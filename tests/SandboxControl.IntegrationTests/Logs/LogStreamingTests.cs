@@ -134,6 +134,60 @@ public sealed class LogStreamingTests(ServerFixture fixture) : IClassFixture<Ser
         }
     }
 
+    [Fact]
+    public async Task PushSandboxLogs_ManyMessagesOnOneStream_AnsweredOnceAllStoredInOrder()
+    {
+        var id = "pipe-" + Guid.NewGuid().ToString("N")[..8];
+        var sandbox = await Server.CreateSandboxAsync(id, "p");
+        using var push = sandbox.PushSandboxLogs();
+        // More messages than a stream may have waiting for their commit, so the server reads ahead of its commits.
+        for (var m = 0; m < 40; m++)
+        {
+            await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { Enumerable.Range(0, 25).Select(l => SandboxIsolationTests.Line($"m{m}-l{l}")) } });
+        }
+
+        await push.RequestStream.CompleteAsync();
+        var response = await push;
+
+        Assert.Equal(1000, response.AcceptedLines);
+        var lines = await SandboxIsolationTests.ReadAllAsync(sandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id }));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"m{i / 25}-l{i % 25}"), lines.Select(line => line.Message));
+        Assert.Equal(Enumerable.Range(1, 1000).Select(i => (long)i), lines.Select(line => line.Sequence));
+    }
+
+    [Fact]
+    public async Task PushSandboxLogs_InvalidMessageAfterValidOnes_InvalidArgumentOnlyOnceEarlierOnesAreStored()
+    {
+        var id = "pipe-bad-" + Guid.NewGuid().ToString("N")[..8];
+        var sandbox = await Server.CreateSandboxAsync(id, "p");
+        using var push = sandbox.PushSandboxLogs();
+        try
+        {
+            for (var m = 0; m < 6; m++)
+            {
+                await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { Enumerable.Range(0, 50).Select(l => SandboxIsolationTests.Line($"m{m}-l{l}")) } });
+            }
+
+            var bad = SandboxIsolationTests.Line("bad");
+            bad.Level = (LogLevel)99;
+            await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { bad } });
+            await push.RequestStream.CompleteAsync();
+        }
+        catch (RpcException)
+        {
+            // The server may end the stream before the client has finished writing; the status comes with the response.
+        }
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => push.ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal("unknown log level", ex.Status.Detail);
+        // No read-after-wait: the refusal is sent only after the six earlier messages are durable.
+        var lines = await SandboxIsolationTests.ReadAllAsync(sandbox.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id }));
+        Assert.Equal(300, lines.Count);
+        Assert.DoesNotContain(lines, line => line.Message == "bad");
+    }
+
     private static async Task PushAsync(V1.SandboxControl.SandboxControlClient client, string id, params string[] messages)
     {
         using var push = client.PushSandboxLogs();

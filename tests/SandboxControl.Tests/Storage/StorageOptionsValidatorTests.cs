@@ -15,6 +15,18 @@ public sealed class StorageOptionsValidatorTests
         Assert.True(result.Succeeded);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void Validate_StreamPipelineOutsideOneToQueueCap_FailsWithOneLine(int depth)
+    {
+        var result = _validator.Validate(null, new StorageOptions { LogMessagesInFlightPerStream = depth, LogQueueMaxMessagesPerSandbox = 64 });
+
+        Assert.Equal(
+            $"Storage:LogMessagesInFlightPerStream must be from 1 to Storage:LogQueueMaxMessagesPerSandbox (was {depth}).",
+            Assert.Single(result.Failures!));
+    }
+
     [Fact]
     public void Validate_UnknownProvider_FailsWithOneLine()
     {

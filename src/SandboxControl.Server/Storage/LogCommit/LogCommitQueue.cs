@@ -29,8 +29,12 @@ internal sealed class LogCommitQueue : IAsyncDisposable
         _store = store;
         _maxBatchLines = options.Value.LogBatchMaxLines;
         _maxQueuedPerSandbox = options.Value.LogQueueMaxMessagesPerSandbox;
+        MessagesInFlightPerStream = options.Value.LogMessagesInFlightPerStream;
         _writer = Task.Run(WriteLoopAsync);
     }
+
+    /// <summary>Most messages one stream may have queued here at once (Storage:LogMessagesInFlightPerStream).</summary>
+    public int MessagesInFlightPerStream { get; }
 
     /// <summary>Transactions committed so far (the bench compares it with messages to show how much is shared).</summary>
     public long Commits { get; private set; }
