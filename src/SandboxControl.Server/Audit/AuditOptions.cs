@@ -20,4 +20,11 @@ internal sealed class AuditOptions
 
     /// <summary>Name of this server in every event, so the events of several replicas can be told apart. Default: the host name.</summary>
     public string Replica { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// With PostgreSQL: how long events stay in the shared audit index, counted from when the index stored them (the
+    /// database's clock). The replicas' files are not affected; rotate them as any log. Zero keeps events forever.
+    /// Default 90 days.
+    /// </summary>
+    public TimeSpan IndexRetention { get; set; } = TimeSpan.FromDays(90);
 }

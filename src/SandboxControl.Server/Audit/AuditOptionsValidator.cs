@@ -18,6 +18,11 @@ internal sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
             return ValidateOptionsResult.Fail("Audit:Replica must not be empty: every event names the server that decided it.");
         }
 
+        if (options.IndexRetention < TimeSpan.Zero)
+        {
+            return ValidateOptionsResult.Fail($"Audit:IndexRetention must not be negative (was {options.IndexRetention}); 0 keeps events forever.");
+        }
+
         if (!OperatingSystem.IsLinux())
         {
             return ValidateOptionsResult.Fail("Audit: the durable audit file (O_APPEND, fsync) is implemented for Linux only.");

@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "{Count} audit events were not copied to the shared audit index (its queue was full); they are in {Path}")]
     public static partial void AuditIndexLinesDropped(ILogger logger, long count, string path);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "{Count} audit events stored in the shared audit index longer than {Retention} were deleted (Audit:IndexRetention)")]
+    public static partial void AuditIndexPruned(ILogger logger, long count, TimeSpan retention);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Old audit events could not be deleted from the shared audit index ({Kind}: {Reason}); trying again in {Interval}")]
+    public static partial void AuditIndexPruneFailed(ILogger logger, string kind, string reason, TimeSpan interval);
 }

@@ -74,6 +74,7 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<AuditFileReader>();
         services.AddSingleton<AuditIndexing>();
         services.AddHostedService<AuditIndexShipper>();
+        services.AddHostedService<AuditIndexPruner>();
 
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -14,6 +14,12 @@ internal interface IAuditIndex
     Task StoreAsync(string replica, IReadOnlyList<ShippedAuditLine> lines, AuditShippingMark mark, CancellationToken cancellationToken);
 
     Task<AuditIndexPage> QueryAsync(AuditQuery query, AuditIndexCursor? after, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> events stored in the index longer than <paramref name="age"/> ago, by
+    /// the index's own clock; returns how many. The replicas' files are untouched.
+    /// </summary>
+    Task<int> DeleteStoredBeforeAsync(TimeSpan age, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>A file is named by <see cref="AuditFileKey"/>, the offset is the byte after the last line shipped.</summary>

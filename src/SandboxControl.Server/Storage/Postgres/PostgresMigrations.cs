@@ -111,7 +111,14 @@ internal static class PostgresMigrations
         );
         """;
 
-    public static IReadOnlyList<string> Steps { get; } = [V1, V2, V3];
+    // When each event reached the index, by the database's clock: retention is decided by one clock, not by the
+    // replicas' clocks that stamped the events. Rows already there count as stored now (kept a full retention).
+    private const string V4 = """
+        ALTER TABLE audit_events ADD COLUMN stored_at timestamptz NOT NULL DEFAULT now();
+        CREATE INDEX audit_events_stored ON audit_events (stored_at);
+        """;
+
+    public static IReadOnlyList<string> Steps { get; } = [V1, V2, V3, V4];
 
     public static int LatestVersion => Steps.Count;
 

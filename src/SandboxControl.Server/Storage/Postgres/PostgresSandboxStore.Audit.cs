@@ -65,6 +65,23 @@ internal sealed partial class PostgresSandboxStore : IAuditIndex
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task<int> DeleteStoredBeforeAsync(TimeSpan age, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+
+        // Bounded per statement, so pruning a large backlog never holds a long lock or one huge transaction.
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var delete = Command(
+            connection,
+            """
+            DELETE FROM audit_events WHERE ctid IN (
+                SELECT ctid FROM audit_events WHERE stored_at < now() - @age ORDER BY stored_at LIMIT @limit);
+            """);
+        delete.Parameters.AddWithValue("age", age);
+        delete.Parameters.AddWithValue("limit", limit);
+        return await delete.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<AuditIndexPage> QueryAsync(AuditQuery query, AuditIndexCursor? after, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
