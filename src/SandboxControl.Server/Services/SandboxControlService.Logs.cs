@@ -28,7 +28,21 @@ internal sealed partial class SandboxControlService
                 }
 
                 var lines = ValidateLogLines(message);
-                inFlight.Enqueue(new PendingAppend(message.SandboxId, lines.Count, AppendAsync(message.SandboxId, pinned, lines, context.CancellationToken)));
+                Task<long?>? commit;
+                // A stream with messages waiting reads ahead only while its sandbox's queue has room (the queue keeps
+                // half for streams with nothing waiting); otherwise it waits for its own oldest commit. Only a stream
+                // with nothing waiting is refused, as when each stream had one message at a time.
+                while ((commit = logCommits.TryAppend(message.SandboxId, pinned, lines, readAhead: inFlight.Count > 0, context.CancellationToken)) is null)
+                {
+                    if (inFlight.Count == 0)
+                    {
+                        throw new RpcException(new Status(StatusCode.ResourceExhausted, LogQueueFullException.Refusal));
+                    }
+
+                    accepted += await CompleteOldestAsync(inFlight).ConfigureAwait(false);
+                }
+
+                inFlight.Enqueue(new PendingAppend(message.SandboxId, lines.Count, commit));
                 if (inFlight.Count >= logCommits.MessagesInFlightPerStream)
                 {
                     accepted += await CompleteOldestAsync(inFlight).ConfigureAwait(false);
@@ -65,18 +79,6 @@ internal sealed partial class SandboxControlService
 
         logFeed.Publish(pending.SandboxId);
         return pending.Lines;
-    }
-
-    private async Task<long?> AppendAsync(string sandboxId, string? incarnation, List<LogLineRecord> lines, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await logCommits.AppendAsync(sandboxId, incarnation, lines, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LogQueueFullException ex)
-        {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, ex.Message));
-        }
     }
 
     public override async Task GetSandboxLogs(GetSandboxLogsRequest request, IServerStreamWriter<LogLine> responseStream, ServerCallContext context)

@@ -49,6 +49,25 @@ public sealed class LogCommitQueueTests
     }
 
     [Fact]
+    public async Task ReadAhead_TakesOnlyTheLowerHalf_TheRestStaysForStreamsWithNothingWaiting()
+    {
+        var store = BatchRecordingStore.Create(out var recorder);
+        await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
+        var first = queue.AppendAsync("s", null, [Line], CancellationToken.None);
+        await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var aheads = new[] { queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None), queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None) };
+        Assert.All(aheads, Assert.NotNull);
+        Assert.Null(queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None));
+        var firsts = new[] { queue.TryAppend("s", null, [Line], readAhead: false, CancellationToken.None), queue.TryAppend("s", null, [Line], readAhead: false, CancellationToken.None) };
+        Assert.All(firsts, Assert.NotNull);
+        Assert.Null(queue.TryAppend("s", null, [Line], readAhead: false, CancellationToken.None));
+
+        recorder.Release.SetResult();
+        await Task.WhenAll([first, .. aheads!, .. firsts!]).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task StoreFails_EveryMessageOfTheBatchFails_NoneAcknowledged()
     {
         var store = BatchRecordingStore.Create(out var recorder);

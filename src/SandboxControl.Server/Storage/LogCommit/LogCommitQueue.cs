@@ -44,7 +44,16 @@ internal sealed class LogCommitQueue : IAsyncDisposable
     /// <see cref="LogQueueFullException"/> at once when the sandbox's queue is full. Cancelling stops the wait, not
     /// the write: a queued message may still be stored (at least once, never acknowledged without being stored).
     /// </summary>
-    public Task<long?> AppendAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken)
+    public Task<long?> AppendAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken) =>
+        TryAppend(sandboxId, incarnation, lines, readAhead: false, cancellationToken) ?? throw new LogQueueFullException();
+
+    /// <summary>
+    /// As <see cref="AppendAsync"/>, but null instead of throwing when the sandbox's queue is full. A
+    /// <paramref name="readAhead"/> message (its stream already has one waiting) gets a place only while the queue is
+    /// under half full: the other half stays for streams with nothing waiting, so reading ahead never makes a stream
+    /// refused unless the sandbox has more than half the cap of streams open at once.
+    /// </summary>
+    public Task<long?>? TryAppend(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, bool readAhead, CancellationToken cancellationToken)
     {
         var entry = new Entry(new LogAppend(sandboxId, lines, incarnation), new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously));
         lock (_gate)
@@ -57,9 +66,9 @@ internal sealed class LogCommitQueue : IAsyncDisposable
                 _turns.Enqueue(sandboxId);
             }
 
-            if (queue.Count >= _maxQueuedPerSandbox)
+            if (queue.Count >= (readAhead ? _maxQueuedPerSandbox / 2 : _maxQueuedPerSandbox))
             {
-                throw new LogQueueFullException();
+                return null;
             }
 
             queue.Enqueue(entry);
