@@ -70,10 +70,4 @@ internal static class ProtoMapping
         Source = line.Source,
         Message = line.Message,
     };
-
-    public static LogLineRecord ToRecord(this LogLine line, DateTimeOffset receivedAt) => new(
-        line.Timestamp is { } timestamp ? timestamp.ToDateTimeOffset() : receivedAt,
-        (LogSeverity)(int)line.Level,
-        line.Source,
-        line.Message);
 }

@@ -176,12 +176,9 @@ internal sealed partial class SandboxControlService
                 RpcErrors.InvalidArgument("unknown log level");
             }
 
-            if (line.Timestamp is not null)
-            {
-                _ = ToDateTimeOffset(line.Timestamp, "timestamp");
-            }
-
-            lines.Add(line.ToRecord(receivedAt));
+            // A line without a timestamp is stamped with when the server received it.
+            var timestamp = line.Timestamp is null ? receivedAt : ToDateTimeOffset(line.Timestamp, "timestamp");
+            lines.Add(new LogLineRecord(timestamp, (LogSeverity)(int)line.Level, line.Source, line.Message));
         }
 
         return lines;
