@@ -36,7 +36,7 @@ internal sealed partial class SandboxControlService
                 {
                     if (inFlight.Count == 0)
                     {
-                        throw new RpcException(new Status(StatusCode.ResourceExhausted, LogQueueFullException.Refusal));
+                        throw new RpcException(new Status(StatusCode.ResourceExhausted, LogCommitQueue.QueueFull));
                     }
 
                     accepted += await CompleteOldestAsync(inFlight).ConfigureAwait(false);

@@ -16,10 +16,10 @@ public sealed class LogCommitQueueTests
     {
         var store = BatchRecordingStore.Create(out var recorder);
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 3, maxQueued: 64));
-        var first = queue.AppendAsync("flood", null, [Line], CancellationToken.None);
+        var first = Append(queue, "flood");
         await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var flood = Enumerable.Range(0, 20).Select(_ => queue.AppendAsync("flood", null, [Line], CancellationToken.None)).ToList();
-        var victim = queue.AppendAsync("victim", null, [Line], CancellationToken.None);
+        var flood = Enumerable.Range(0, 20).Select(_ => Append(queue, "flood")).ToList();
+        var victim = Append(queue, "victim");
 
         recorder.Release.SetResult();
         await Task.WhenAll([first, victim, .. flood]).WaitAsync(TimeSpan.FromSeconds(10));
@@ -37,13 +37,13 @@ public sealed class LogCommitQueueTests
     {
         var store = BatchRecordingStore.Create(out var recorder);
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
-        var first = queue.AppendAsync("flood", null, [Line], CancellationToken.None);
+        var first = Append(queue, "flood");
         await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var waiting = Enumerable.Range(0, 4).Select(_ => queue.AppendAsync("flood", null, [Line], CancellationToken.None)).ToList();
+        var waiting = Enumerable.Range(0, 4).Select(_ => Append(queue, "flood")).ToList();
 
         // Refused at once, before anything is queued.
-        Assert.Throws<LogQueueFullException>(() => { _ = queue.AppendAsync("flood", null, [Line], CancellationToken.None); });
-        var other = queue.AppendAsync("other", null, [Line], CancellationToken.None);
+        Assert.Null(queue.TryAppend("flood", null, [Line], readAhead: false, CancellationToken.None));
+        var other = Append(queue, "other");
         recorder.Release.SetResult();
         await Task.WhenAll([first, other, .. waiting]).WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -53,7 +53,7 @@ public sealed class LogCommitQueueTests
     {
         var store = BatchRecordingStore.Create(out var recorder);
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
-        var first = queue.AppendAsync("s", null, [Line], CancellationToken.None);
+        var first = Append(queue, "s");
         await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         var aheads = new[] { queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None), queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None) };
@@ -68,19 +68,39 @@ public sealed class LogCommitQueueTests
     }
 
     [Fact]
+    public async Task ReadAheadRefusedWithNothingQueued_LeavesNoEmptyQueue_LaterMessagesStillCommitted()
+    {
+        var store = BatchRecordingStore.Create(out var recorder);
+        await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 1));
+
+        // With a cap of 1 a read-ahead message never gets a place, even when the sandbox has nothing queued.
+        Assert.Null(queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None));
+        var other = Append(queue, "other");
+        recorder.Release.SetResult();
+        await other.WaitAsync(TimeSpan.FromSeconds(10));
+        var next = Append(queue, "s");
+
+        await next.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, recorder.Batches.Sum(batch => batch.Count));
+    }
+
+    [Fact]
     public async Task StoreFails_EveryMessageOfTheBatchFails_NoneAcknowledged()
     {
         var store = BatchRecordingStore.Create(out var recorder);
         recorder.Failure = new IOException("disk full");
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
 
-        var a = queue.AppendAsync("a", null, [Line], CancellationToken.None);
-        var b = queue.AppendAsync("b", null, [Line], CancellationToken.None);
+        var a = Append(queue, "a");
+        var b = Append(queue, "b");
         recorder.Release.SetResult();
 
         await Assert.ThrowsAsync<IOException>(() => a);
         await Assert.ThrowsAsync<IOException>(() => b);
     }
+
+    private static Task<long?> Append(LogCommitQueue queue, string sandboxId) =>
+        queue.TryAppend(sandboxId, null, [Line], readAhead: false, CancellationToken.None) ?? throw new InvalidOperationException("queue full");
 
     private static IOptions<StorageOptions> Options(int maxBatchLines, int maxQueued) =>
         Microsoft.Extensions.Options.Options.Create(new StorageOptions { LogBatchMaxLines = maxBatchLines, LogQueueMaxMessagesPerSandbox = maxQueued });

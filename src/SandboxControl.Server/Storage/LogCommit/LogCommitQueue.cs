@@ -33,6 +33,9 @@ internal sealed class LogCommitQueue : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
+    /// <summary>Why a message is refused when its sandbox's queue is full.</summary>
+    public const string QueueFull = "too many log messages of this sandbox are waiting to be stored";
+
     /// <summary>Most messages one stream may have queued here at once (Storage:LogMessagesInFlightPerStream).</summary>
     public int MessagesInFlightPerStream { get; }
 
@@ -40,16 +43,10 @@ internal sealed class LogCommitQueue : IAsyncDisposable
     public long Commits { get; private set; }
 
     /// <summary>
-    /// Completes with the last sequence once the lines are durable (null: no such sandbox). Throws
-    /// <see cref="LogQueueFullException"/> at once when the sandbox's queue is full. Cancelling stops the wait, not
-    /// the write: a queued message may still be stored (at least once, never acknowledged without being stored).
-    /// </summary>
-    public Task<long?> AppendAsync(string sandboxId, string? incarnation, IReadOnlyList<LogLineRecord> lines, CancellationToken cancellationToken) =>
-        TryAppend(sandboxId, incarnation, lines, readAhead: false, cancellationToken) ?? throw new LogQueueFullException();
-
-    /// <summary>
-    /// As <see cref="AppendAsync"/>, but null instead of throwing when the sandbox's queue is full. A
-    /// <paramref name="readAhead"/> message (its stream already has one waiting) gets a place only while the queue is
+    /// Queues one pushed message; the task completes with the last sequence once the lines are durable (null: no
+    /// such sandbox). Null at once when the sandbox's queue is full (<see cref="QueueFull"/>). Cancelling stops the
+    /// wait, not the write: a queued message may still be stored (at least once, never acknowledged without being
+    /// stored). A <paramref name="readAhead"/> message (its stream already has one waiting) gets a place only while the queue is
     /// under half full: the other half stays for streams with nothing waiting, so reading ahead never makes a stream
     /// refused unless the sandbox has more than half the cap of streams open at once.
     /// </summary>
@@ -59,16 +56,18 @@ internal sealed class LogCommitQueue : IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_bySandbox.TryGetValue(sandboxId, out var queue))
+            // Refused before a queue is made: an empty queue left in the turns would break the writer's round.
+            _bySandbox.TryGetValue(sandboxId, out var queue);
+            if ((queue?.Count ?? 0) >= (readAhead ? _maxQueuedPerSandbox / 2 : _maxQueuedPerSandbox))
+            {
+                return null;
+            }
+
+            if (queue is null)
             {
                 queue = new Queue<Entry>();
                 _bySandbox[sandboxId] = queue;
                 _turns.Enqueue(sandboxId);
-            }
-
-            if (queue.Count >= (readAhead ? _maxQueuedPerSandbox / 2 : _maxQueuedPerSandbox))
-            {
-                return null;
             }
 
             queue.Enqueue(entry);
