@@ -18,35 +18,19 @@ public sealed class ReincarnationAttackTests : IAsyncLifetime, IDisposable
     private const string TenantASecret = "tenant-A-secret";
     private const string TenantBSecret = "tenant-B-secret";
 
-    private readonly TestPki _pki = new();
-    private readonly TempDirectory _data1 = new("attack1");
-    private readonly TempDirectory _data2 = new("attack2");
-    private ReplicaDatabase? _database;
-    private TestServer? _replica1;
-    private TestServer? _replica2;
+    private ReplicaPair? _pair;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        if (_replica1 is not null)
+        if (_pair is not null)
         {
-            await _replica1.DisposeAsync();
-        }
-
-        if (_replica2 is not null)
-        {
-            await _replica2.DisposeAsync();
+            await _pair.StopAllAsync();
         }
     }
 
-    public void Dispose()
-    {
-        _database?.Dispose();
-        _data1.Dispose();
-        _data2.Dispose();
-        _pki.Dispose();
-    }
+    public void Dispose() => _pair?.Dispose();
 
     [PostgresTheory]
     [InlineData(0, 0)]
@@ -55,8 +39,8 @@ public sealed class ReincarnationAttackTests : IAsyncLifetime, IDisposable
     public async Task DeleteOnOneRecreateOnOther_RenewedOldCertificate_UnauthenticatedOnBothNoByteOfNewTenant(int skew1Seconds, int skew2Seconds)
     {
         await StartReplicasAsync(TimeSpan.FromSeconds(skew1Seconds), TimeSpan.FromSeconds(skew2Seconds));
-        var replica1 = _replica1!;
-        var replica2 = _replica2!;
+        var replica1 = _pair!.Replica1;
+        var replica2 = _pair.Replica2;
         const string Id = "tenant";
         await replica1.Admin.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = Id, PolicyDocument = "policy-of-A" });
         await SetTokenAsync(replica1, Id, TenantASecret);
@@ -83,10 +67,9 @@ public sealed class ReincarnationAttackTests : IAsyncLifetime, IDisposable
 
     private async Task StartReplicasAsync(TimeSpan skew1, TimeSpan skew2)
     {
-        _database = new ReplicaDatabase();
-        _replica1 = await TestServer.StartAsync(_pki, _data1.Path, _database.Settings(), services => services.AddSingleton<TimeProvider>(new SkewedTimeProvider(skew1)));
-        _replica2 = await TestServer.StartAsync(
-            _pki, _data2.Path, _database.Settings(_data1.Combine("secrets.key")), services => services.AddSingleton<TimeProvider>(new SkewedTimeProvider(skew2)));
+        _pair = new ReplicaPair("attack");
+        await _pair.StartAsync(1, configureServices: services => services.AddSingleton<TimeProvider>(new SkewedTimeProvider(skew1)));
+        await _pair.StartAsync(2, configureServices: services => services.AddSingleton<TimeProvider>(new SkewedTimeProvider(skew2)));
     }
 
     private static async Task AssertNothingOfBAsync(V1.SandboxControl.SandboxControlClient onReplica1, V1.SandboxControl.SandboxControlClient onReplica2, string id)

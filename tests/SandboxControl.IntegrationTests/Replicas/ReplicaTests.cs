@@ -13,16 +13,11 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
-    private readonly TestPki _pki = new();
-    private readonly TempDirectory _data1 = new("replica1");
-    private readonly TempDirectory _data2 = new("replica2");
-    private ReplicaDatabase? _database;
-    private TestServer? _replica1;
-    private TestServer? _replica2;
+    private ReplicaPair? _pair;
 
-    private TestServer Replica1 => _replica1!;
+    private TestServer Replica1 => _pair!.Replica1;
 
-    private TestServer Replica2 => _replica2!;
+    private TestServer Replica2 => _pair!.Replica2;
 
     public async Task InitializeAsync()
     {
@@ -31,35 +26,20 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
             return;
         }
 
-        _database = new ReplicaDatabase();
+        _pair = new ReplicaPair("replica");
         // Started together: both run the migrations, the advisory lock makes them take turns.
-        var starting1 = TestServer.StartAsync(_pki, _data1.Path, _database.Settings());
-        var starting2 = TestServer.StartAsync(_pki, _data2.Path, _database.Settings(_data1.Combine("secrets.key")));
-        _replica1 = await starting1;
-        _replica2 = await starting2;
+        await Task.WhenAll(_pair.StartAsync(1), _pair.StartAsync(2));
     }
 
     public async Task DisposeAsync()
     {
-        if (_replica1 is not null)
+        if (_pair is not null)
         {
-            await _replica1.DisposeAsync();
-        }
-
-        if (_replica2 is not null)
-        {
-            await _replica2.DisposeAsync();
+            await _pair.StopAllAsync();
         }
     }
 
-    // xunit calls this after DisposeAsync: the servers are stopped before their database and files go.
-    public void Dispose()
-    {
-        _database?.Dispose();
-        _data1.Dispose();
-        _data2.Dispose();
-        _pki.Dispose();
-    }
+    public void Dispose() => _pair?.Dispose();
 
     [PostgresFact]
     public async Task UpdatePolicy_FiftyConcurrentSameExpectedVersionOnTwoReplicas_ExactlyOneWinsHistoryContiguous()
@@ -122,7 +102,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
         await Replica1.CreateSandboxAsync("chatty", "p");
         var pusher = await WaitUntilReplica2KnowsAsync("chatty");
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var follow = Replica1.Client(_pki.Operator(TestServer.ViewerName))
+        using var follow = Replica1.Client(_pair!.Pki.Operator(TestServer.ViewerName))
             .GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = "chatty", Follow = true }, cancellationToken: cancel.Token);
         await PushAsync(pusher, "warm-up");
         Assert.True(await follow.ResponseStream.MoveNext(cancel.Token));
