@@ -39,8 +39,8 @@ internal sealed class AuditIndexPruner(
         }
     }
 
-    /// <summary>Deletes every expired event, a batch at a time; returns how many.</summary>
-    private async Task<long> PruneOnceAsync(IAuditIndex index, CancellationToken cancellationToken)
+    /// <summary>Deletes every expired event, a batch at a time, and logs how many.</summary>
+    private async Task PruneOnceAsync(IAuditIndex index, CancellationToken cancellationToken)
     {
         long deleted = 0;
         try
@@ -62,7 +62,5 @@ internal sealed class AuditIndexPruner(
         {
             Log.AuditIndexPruned(logger, deleted, _retention);
         }
-
-        return deleted;
     }
 }
