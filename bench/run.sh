@@ -15,6 +15,7 @@ TARGETS="${BENCH_TARGETS-full ceiling grpc-js}"   # may be empty (BENCH_TARGETS=
 STORE_SANDBOXES="${BENCH_STORE_SANDBOXES:-10000}"   # sandboxes seeded into the full server's store
 A_CONNECTIONS="${BENCH_A_CONNECTIONS:-64}"
 A_CONCURRENCY="${BENCH_A_CONCURRENCY:-4}"
+A_RATE="${BENCH_A_RATE:-}"                # empty: closed loop; else calls/s in total (every target at the same load)
 B_CONNECTIONS="${BENCH_B_CONNECTIONS:-1000}"
 B_RATE="${BENCH_B_RATE:-1000}"            # total calls/s across the held-open connections ("moderate")
 B_WARMUP="${BENCH_B_WARMUP:-2}"           # after all 1,000 connections are open (not measured)
@@ -56,6 +57,10 @@ wait_port() { # pid port name
 
 log "building (Release)"
 dotnet build "$REPO/src/SandboxControl.Server/SandboxControl.Server.csproj" -c Release -o "$WORK/build/server" -nologo -v q >"$WORK/build-server.log" 2>&1 || { cat "$WORK/build-server.log"; exit 1; }
+if [[ " $TARGETS " == *" full-base "* ]]; then
+  [[ -n "${BENCH_BASE_REPO:-}" ]] || { log "target full-base needs BENCH_BASE_REPO (a checkout to compare with)"; exit 1; }
+  dotnet build "$BENCH_BASE_REPO/src/SandboxControl.Server/SandboxControl.Server.csproj" -c Release -o "$WORK/build/server-base" -nologo -v q >"$WORK/build-server-base.log" 2>&1 || { cat "$WORK/build-server-base.log"; exit 1; }
+fi
 dotnet build "$BENCH_DIR/Ceiling/Ceiling.csproj" -c Release -o "$WORK/build/ceiling" -nologo -v q >"$WORK/build-ceiling.log" 2>&1 || { cat "$WORK/build-ceiling.log"; exit 1; }
 dotnet build "$BENCH_DIR/SandboxControl.Bench/SandboxControl.Bench.csproj" -c Release -o "$WORK/build/bench" -nologo -v q >"$WORK/build-bench.log" 2>&1 || { cat "$WORK/build-bench.log"; exit 1; }
 if [[ " $TARGETS " == *" grpc-js "* ]]; then
@@ -71,17 +76,19 @@ declare -A PORT PID
 start_target() { # name
   local name="$1" port; port="$(free_port)"
   case "$name" in
-    full|full-defaults|full-nofsync)
+    full|full-defaults|full-nofsync|full-base)
       # full-defaults (scenario e) keeps the default rate limits: fairness is measured as shipped.
       # full-nofsync (opt-in via BENCH_TARGETS): the same build with the audit's fsync off, to measure in one
-      # run what durable audit costs. Each has its own data directory.
-      local limits=(--RateLimit:Enabled=false) data="$WORK/data-$name" fsync=true
+      # run what durable audit costs. full-base (opt-in): the server built from BENCH_BASE_REPO, to measure a
+      # change before and after in one run. Each has its own data directory.
+      local limits=(--RateLimit:Enabled=false) data="$WORK/data-$name" fsync=true build="$WORK/build/server"
+      [[ "$name" == full-base ]] && build="$WORK/build/server-base"
       [[ "$name" == full-defaults ]] && limits=()
       [[ "$name" == full-nofsync ]] && fsync=false
       mkdir -p "$data"
       # Started from its own directory: the content root is the working directory, and without the
       # shipped appsettings.json the server logs four Information lines per request.
-      (cd "$WORK/build/server" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" SANDBOXCONTROL_STAGE_TIMING="${BENCH_STAGE_TIMING:-}" dotnet "$WORK/build/server/SandboxControl.Server.dll" \
+      (cd "$build" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer="$SERVER_GC" SANDBOXCONTROL_STAGE_TIMING="${BENCH_STAGE_TIMING:-}" dotnet "$build/SandboxControl.Server.dll" \
         --Server:ListenAddress=127.0.0.1 --Server:Port="$port" \
         --Tls:ServerCertificatePath="$CERTS/server.crt" --Tls:ServerKeyPath="$CERTS/server.key" --Tls:ClientCaPath="$CERTS/ca.crt" \
         --Identity:TrustDomain="$TRUST_DOMAIN" --Authorization:Operators:bench=Admin --Authorization:Operators:bench-issuer=Issuer \
@@ -177,7 +184,7 @@ for scenario in $SCENARIOS; do
   for target in $TARGETS; do
     case "$scenario" in
       a) run_load "$target" a --rpc get-policy --connections "$A_CONNECTIONS" --concurrency-per-connection "$A_CONCURRENCY" \
-           --sandboxes "$A_CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" ;;
+           --sandboxes "$A_CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" ${A_RATE:+--rate "$A_RATE"} ;;
       b) issue_then_restart "$target"
          run_load "$target" b "${B_IDENTITIES[@]}" --rpc get-policy --connections "$B_CONNECTIONS" --concurrency-per-connection 1 \
            --sandboxes "$B_CONNECTIONS" --rate "$B_RATE" --duration "$DURATION" --warmup "$B_WARMUP" ;;
