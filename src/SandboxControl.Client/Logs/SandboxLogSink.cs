@@ -142,9 +142,10 @@ public sealed class SandboxLogSink : IAsyncDisposable
         {
             await _pump.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        catch (Exception ex) when (_stop.IsCancellationRequested && ex is OperationCanceledException or RpcException or IOException or HttpRequestException)
         {
-            // Stopped after the flush timeout; what was left is counted as dropped.
+            // Stopped after the flush timeout; what was left is counted as dropped. A push cut off while it
+            // connected ends as Unavailable (a socket error), not Cancelled: that is the same stop.
         }
 
         _stop.Dispose();
