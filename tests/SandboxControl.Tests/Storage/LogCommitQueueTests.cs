@@ -16,8 +16,7 @@ public sealed class LogCommitQueueTests
     {
         var store = BatchRecordingStore.Create(out var recorder);
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 3, maxQueued: 64));
-        var first = Append(queue, "flood");
-        await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var first = await AppendFirstBatchAsync(queue, recorder, "flood");
         var flood = Enumerable.Range(0, 20).Select(_ => Append(queue, "flood")).ToList();
         var victim = Append(queue, "victim");
 
@@ -37,12 +36,11 @@ public sealed class LogCommitQueueTests
     {
         var store = BatchRecordingStore.Create(out var recorder);
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
-        var first = Append(queue, "flood");
-        await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var first = await AppendFirstBatchAsync(queue, recorder, "flood");
         var waiting = Enumerable.Range(0, 4).Select(_ => Append(queue, "flood")).ToList();
 
         // Refused at once, before anything is queued.
-        Assert.Null(queue.TryAppend("flood", null, [Line], readAhead: false, CancellationToken.None));
+        Assert.Null(TryAppend(queue, "flood", readAhead: false));
         var other = Append(queue, "other");
         recorder.Release.SetResult();
         await Task.WhenAll([first, other, .. waiting]).WaitAsync(TimeSpan.FromSeconds(10));
@@ -53,15 +51,14 @@ public sealed class LogCommitQueueTests
     {
         var store = BatchRecordingStore.Create(out var recorder);
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 4));
-        var first = Append(queue, "s");
-        await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var first = await AppendFirstBatchAsync(queue, recorder, "s");
 
-        var aheads = new[] { queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None), queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None) };
+        var aheads = new[] { TryAppend(queue, "s", readAhead: true), TryAppend(queue, "s", readAhead: true) };
         Assert.All(aheads, Assert.NotNull);
-        Assert.Null(queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None));
-        var firsts = new[] { queue.TryAppend("s", null, [Line], readAhead: false, CancellationToken.None), queue.TryAppend("s", null, [Line], readAhead: false, CancellationToken.None) };
+        Assert.Null(TryAppend(queue, "s", readAhead: true));
+        var firsts = new[] { TryAppend(queue, "s", readAhead: false), TryAppend(queue, "s", readAhead: false) };
         Assert.All(firsts, Assert.NotNull);
-        Assert.Null(queue.TryAppend("s", null, [Line], readAhead: false, CancellationToken.None));
+        Assert.Null(TryAppend(queue, "s", readAhead: false));
 
         recorder.Release.SetResult();
         await Task.WhenAll([first, .. aheads!, .. firsts!]).WaitAsync(TimeSpan.FromSeconds(10));
@@ -74,7 +71,7 @@ public sealed class LogCommitQueueTests
         await using var queue = new LogCommitQueue(store, Options(maxBatchLines: 100, maxQueued: 1));
 
         // With a cap of 1 a read-ahead message never gets a place, even when the sandbox has nothing queued.
-        Assert.Null(queue.TryAppend("s", null, [Line], readAhead: true, CancellationToken.None));
+        Assert.Null(TryAppend(queue, "s", readAhead: true));
         var other = Append(queue, "other");
         recorder.Release.SetResult();
         await other.WaitAsync(TimeSpan.FromSeconds(10));
@@ -100,7 +97,18 @@ public sealed class LogCommitQueueTests
     }
 
     private static Task<long?> Append(LogCommitQueue queue, string sandboxId) =>
-        queue.TryAppend(sandboxId, null, [Line], readAhead: false, CancellationToken.None) ?? throw new InvalidOperationException("queue full");
+        TryAppend(queue, sandboxId, readAhead: false) ?? throw new InvalidOperationException("queue full");
+
+    private static Task<long?>? TryAppend(LogCommitQueue queue, string sandboxId, bool readAhead) =>
+        queue.TryAppend(sandboxId, null, [Line], readAhead, CancellationToken.None);
+
+    /// <summary>Appends one message and waits until its batch is in the store, held there until Release.</summary>
+    private static async Task<Task<long?>> AppendFirstBatchAsync(LogCommitQueue queue, BatchRecordingStore recorder, string sandboxId)
+    {
+        var first = Append(queue, sandboxId);
+        await recorder.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        return first;
+    }
 
     private static IOptions<StorageOptions> Options(int maxBatchLines, int maxQueued) =>
         Microsoft.Extensions.Options.Options.Create(new StorageOptions { LogBatchMaxLines = maxBatchLines, LogQueueMaxMessagesPerSandbox = maxQueued });
