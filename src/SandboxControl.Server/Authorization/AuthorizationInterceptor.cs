@@ -73,9 +73,17 @@ internal sealed class AuthorizationInterceptor(
         {
             // Reported below as what it is: the caller is no longer accepted.
         }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated && call.RefusalRecorded is { } recorded)
+        {
+            // A handler's own re-check refused the caller.
+            await recorded.ConfigureAwait(false);
+            throw;
+        }
 
         if (recheck.Failed)
         {
+            // The caller learns the stream ended only once the refusal is in the audit trail (or could not be written).
+            await call.RefusalRecorded!.ConfigureAwait(false);
             throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
         }
     }
@@ -123,7 +131,11 @@ internal sealed class AuthorizationInterceptor(
     private async Task AuthorizeMessageAsync(AuthorizedCall call, object message)
     {
         // The connection, certificate and sandbox may all have changed since the stream opened.
-        Revalidate(call);
+        if (!StillValid(call))
+        {
+            await call.RefusalRecorded!.ConfigureAwait(false);
+            throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
+        }
         var caller = call.Gate.Caller;
         var access = call.Gate.Access;
         var target = access.ReadTarget(message);
@@ -167,10 +179,26 @@ internal sealed class AuthorizationInterceptor(
             return true;
         }
 
-        // Called synchronously from handlers and the recheck timer; a refusal needs no durable record before it is carried out.
-        recorder.RecordInBackground(null, call.Gate.Access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, now.FailureReason!), now.SerialNumber);
+        // Called synchronously from handlers and the recheck timer, so the record is started here and awaited where the
+        // call ends. Recorded once per call: the timer and the handler may both see the change.
+        lock (call)
+        {
+            call.RefusalRecorded ??= RecordRefusalAsync(now);
+        }
 
         return false;
+
+        async Task RecordRefusalAsync(AuthenticationResult refused)
+        {
+            try
+            {
+                await recorder.RecordAsync(null, call.Gate.Access.RpcName, null, AccessDecision.Deny(StatusCode.Unauthenticated, refused.FailureReason!), refused.SerialNumber).ConfigureAwait(false);
+            }
+            catch (RpcException)
+            {
+                // The refusal stands whether or not its event could be written.
+            }
+        }
     }
 
     // Only now, with every check passed, can handlers read the caller (CallerContext).
@@ -213,6 +241,9 @@ internal sealed class AuthorizationInterceptor(
 
         /// <summary>Log lines of this client stream's messages handed to the handler (and so stored).</summary>
         public long AdmittedLines { get; set; }
+
+        /// <summary>Set when a re-check refused the caller: completes once that refusal is recorded.</summary>
+        public Task? RefusalRecorded { get; set; }
 
         public override void EnsureStillValid() => interceptor.Revalidate(this);
     }

@@ -23,9 +23,4 @@ internal sealed class DecisionRecorder(IAuditSink audit, ControlPlaneMetrics met
         // Fail closed: a decision that cannot be durably recorded is not carried out.
         return audit.WriteOrRefuseAsync(auditEvent, logger);
     }
-
-    /// <summary>For refusals decided on a synchronous path: the refusal stands whether or not the event is written.</summary>
-    public void RecordInBackground(CallerIdentity? caller, string rpc, string? target, AccessDecision decision, string? serial = null) =>
-        _ = RecordAsync(caller, rpc, target, decision, serial).ContinueWith(
-            static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }
