@@ -29,7 +29,7 @@ internal sealed class StorageOptions
     /// Most log lines committed in one transaction (group commit: pushed messages of all sandboxes share it). Bounds
     /// how long another write (a policy update, a status report) waits behind a log batch. Default 1000.
     /// </summary>
-    public int LogBatchMaxLines { get; set; } = 1000;
+    public int LogBatchMaxLines { get; set; } = 3000;
 
     /// <summary>
     /// Most pushed log messages one sandbox may have waiting for their commit; more answer ResourceExhausted, so a
@@ -42,7 +42,7 @@ internal sealed class StorageOptions
     /// stream's next message while the previous commits, so commits gather more lines; the response (and any error's
     /// stored count) still waits for every earlier commit. At most LogQueueMaxMessagesPerSandbox. Default 4.
     /// </summary>
-    public int LogMessagesInFlightPerStream { get; set; } = 4;
+    public int LogMessagesInFlightPerStream { get; set; } = 10;
 
     /// <summary>Npgsql connection string of the shared database; required when Provider is "postgres".</summary>
     public string? PostgresConnectionString { get; set; }

@@ -16,6 +16,11 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
     // Per-connection settings: SQLite forgets them when a connection closes, so every opened connection gets them.
     private const string ConnectionPragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
 
+    // The writer checkpoints the WAL into the database every 8,000 pages (32 MiB at 4 KiB pages) instead of SQLite's
+    // 1,000: pages rewritten by every log batch (the sandbox row, the index's last leaf) are copied once per checkpoint,
+    // and the database is fsync'd a eighth as often. Measured in bench (d): about 5 % less server CPU per line.
+    private const string WriterPragmas = "PRAGMA wal_autocheckpoint = 8000;";
+
     private readonly string _databasePath;
     private readonly string _connectionString;
     private readonly int _logRetentionLines;
@@ -26,6 +31,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
     private readonly ConcurrentDictionary<string, SandboxDirectoryEntry> _directory = new(StringComparer.Ordinal);
     private readonly CertificateAllowList _certificates = new();
     private readonly SqliteDatabaseLock? _databaseLock;
+    private SqliteConnection? _writer;
     private bool _initialized;
 
     public SqliteSandboxStore(
@@ -246,6 +252,9 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
 
     public void Dispose()
     {
+        _writer?.Dispose();
+        _writer = null;
+
         // Pooled connections keep the file open; release them so the file can be moved or deleted.
         using (var connection = new SqliteConnection(_connectionString))
         {
@@ -268,15 +277,26 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-
-            // deferred: false is BEGIN IMMEDIATE: take the write lock up front, so a read-then-write never
-            // fails half-way with SQLITE_BUSY and another process cannot interleave.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            afterCommit?.Invoke(result);
-            return result;
+            // One connection for all writes, kept open: its page cache stays valid from one write to the next (a
+            // pooled connection's cache is dropped when another one wrote since), and the pragmas run once.
+            var connection = _writer ??= await OpenAsync(cancellationToken, WriterPragmas);
+            try
+            {
+                // deferred: false is BEGIN IMMEDIATE: take the write lock up front, so a read-then-write never
+                // fails half-way with SQLITE_BUSY and another process cannot interleave.
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                afterCommit?.Invoke(result);
+                return result;
+            }
+            catch (SqliteException)
+            {
+                // After a database error (disk full, I/O error) the next write starts on a fresh connection.
+                _writer = null;
+                await connection.DisposeAsync();
+                throw;
+            }
         }
         finally
         {
@@ -286,13 +306,13 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
 
     private void RaiseChanged(string sandboxId, SandboxChangeKind kind) => SandboxChanged?.Invoke(this, new SandboxChangedEventArgs(sandboxId, kind));
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, string? extraPragmas = null)
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var pragmas = Command(connection, null, ConnectionPragmas);
+            await using var pragmas = Command(connection, null, ConnectionPragmas + extraPragmas);
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
