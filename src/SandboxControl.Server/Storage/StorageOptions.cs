@@ -27,7 +27,8 @@ internal sealed class StorageOptions
 
     /// <summary>
     /// Most log lines committed in one transaction (group commit: pushed messages of all sandboxes share it). Bounds
-    /// how long another write (a policy update, a status report) waits behind a log batch. Default 1000.
+    /// how long another write (a policy update, a status report) waits behind a log batch (a few milliseconds at the
+    /// default). Default 3000.
     /// </summary>
     public int LogBatchMaxLines { get; set; } = 3000;
 
@@ -40,7 +41,7 @@ internal sealed class StorageOptions
     /// <summary>
     /// Most messages of one PushSandboxLogs stream waiting for their commit at once. Above one, the server reads a
     /// stream's next message while the previous commits, so commits gather more lines; the response (and any error's
-    /// stored count) still waits for every earlier commit. At most LogQueueMaxMessagesPerSandbox. Default 4.
+    /// stored count) still waits for every earlier commit. At most LogQueueMaxMessagesPerSandbox. Default 10.
     /// </summary>
     public int LogMessagesInFlightPerStream { get; set; } = 10;
 
