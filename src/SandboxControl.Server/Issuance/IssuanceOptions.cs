@@ -17,5 +17,11 @@ internal sealed class IssuanceOptions
     /// <summary>Lifetime of sandbox certificates issued or renewed by the server, 5 seconds to 30 days. Default 24 hours.</summary>
     public TimeSpan SandboxCertificateLifetime { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Unexpired, unrevoked certificates one sandbox may hold; issuing or renewing beyond it is refused with
+    /// ResourceExhausted. At least 2 (a renewal needs the current and the new one alive at once). Default 8.
+    /// </summary>
+    public int MaxLiveCertificatesPerSandbox { get; set; } = 8;
+
     public bool IsConfigured => !string.IsNullOrEmpty(CaCertificatePath);
 }

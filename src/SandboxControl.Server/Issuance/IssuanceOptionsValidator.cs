@@ -11,12 +11,18 @@ internal sealed class IssuanceOptionsValidator : IValidateOptions<IssuanceOption
     {
         var hasCertificate = !string.IsNullOrEmpty(options.CaCertificatePath);
         var hasKey = !string.IsNullOrEmpty(options.CaKeyPath);
-        if (!hasCertificate && !hasKey)
+        List<string> failures = [];
+        // A renewal records the new certificate while the caller's current one is still alive.
+        if (options.MaxLiveCertificatesPerSandbox < 2)
         {
-            return ValidateOptionsResult.Success;
+            failures.Add("Issuance:MaxLiveCertificatesPerSandbox must be at least 2.");
         }
 
-        List<string> failures = [];
+        if (!hasCertificate && !hasKey)
+        {
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+
         if (hasCertificate != hasKey)
         {
             failures.Add("Issuance:CaCertificatePath and Issuance:CaKeyPath must be set together.");

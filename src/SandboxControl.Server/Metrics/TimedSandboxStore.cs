@@ -25,8 +25,8 @@ internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics
 
     public AllowedCertificate? FindCertificate(string serialNumber) => inner.FindCertificate(serialNumber);
 
-    public Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, CancellationToken cancellationToken) =>
-        TimeAsync(inner.RecordCertificateAsync(certificate, cancellationToken));
+    public Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, int maxLive, CancellationToken cancellationToken) =>
+        TimeAsync(inner.RecordCertificateAsync(certificate, maxLive, cancellationToken));
 
     public Task<IReadOnlyList<CertificateRecord>?> ListCertificatesAsync(string sandboxId, CancellationToken cancellationToken) =>
         TimeAsync(inner.ListCertificatesAsync(sandboxId, cancellationToken));

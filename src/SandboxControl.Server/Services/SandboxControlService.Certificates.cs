@@ -29,6 +29,11 @@ internal sealed partial class SandboxControlService
 
         using var certificate = SignCsr(request.SandboxId, request.CsrPem);
         var outcome = await RecordAsync(context, request.SandboxId, sandbox.Incarnation, null, certificate).ConfigureAwait(false);
+        if (outcome == CertificateRecordOutcome.TooManyLive)
+        {
+            throw await TooManyLiveAsync(context, request.SandboxId).ConfigureAwait(false);
+        }
+
         if (outcome != CertificateRecordOutcome.Recorded)
         {
             // Deleted (or deleted and re-created) while we signed: this certificate is never handed out.
@@ -58,6 +63,11 @@ internal sealed partial class SandboxControlService
         // The parent is recorded so that revoking any ancestor revokes this one too; the store refuses a renewal from
         // a lineage revoked (or an incarnation ended) since the interceptor's check.
         var outcome = await RecordAsync(context, caller.Name, incarnation, caller.SerialNumber, certificate).ConfigureAwait(false);
+        if (outcome == CertificateRecordOutcome.TooManyLive)
+        {
+            throw await TooManyLiveAsync(context, caller.Name).ConfigureAwait(false);
+        }
+
         if (outcome != CertificateRecordOutcome.Recorded)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
@@ -129,18 +139,35 @@ internal sealed partial class SandboxControlService
                 new DateTimeOffset(certificate.NotAfter.ToUniversalTime()),
                 context.GetCaller().ToString(),
                 null),
+            _issuance.MaxLiveCertificatesPerSandbox,
             context.CancellationToken);
 
     /// <summary>
-    /// One audit event for a certificate's issuance, renewal (with its new serial) or revocation, failing closed: an issued
-    /// certificate the audit trail does not know of is not handed out.
+    /// Audits and logs a refusal at the live-certificate limit (which stops one sandbox renewing in a loop from growing
+    /// the allow list and the table without bound) and returns the exception to throw. The certificate signed for it
+    /// was not recorded, so it is never accepted.
     /// </summary>
-    private Task RecordCertificateEventAsync(ServerCallContext context, string sandboxId, string reason, string? issuedSerial)
+    private async Task<RpcException> TooManyLiveAsync(ServerCallContext context, string sandboxId)
+    {
+        var limit = _issuance.MaxLiveCertificatesPerSandbox;
+        var message = string.Create(
+            CultureInfo.InvariantCulture, $"sandbox '{sandboxId}' already has {limit} unexpired certificates; revoke some or wait for them to expire");
+        await RecordCertificateEventAsync(context, sandboxId, message, issuedSerial: null, StatusCode.ResourceExhausted).ConfigureAwait(false);
+        Log.LiveCertificateLimitReached(logger, sandboxId, limit);
+        return new RpcException(new Status(StatusCode.ResourceExhausted, message));
+    }
+
+    /// <summary>
+    /// One audit event for a certificate's issuance, renewal (with its new serial), revocation or refusal (a status other
+    /// than OK), failing closed: an issued certificate the audit trail does not know of is not handed out.
+    /// </summary>
+    private Task RecordCertificateEventAsync(
+        ServerCallContext context, string sandboxId, string reason, string? issuedSerial, StatusCode status = StatusCode.OK)
     {
         var caller = context.GetCaller();
         var rpc = context.Method[(context.Method.LastIndexOf('/') + 1)..];
         return audit.WriteOrRefuseAsync(
-            new AuditEvent(time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, sandboxId, true, nameof(StatusCode.OK), reason, issuedSerial),
+            new AuditEvent(time.GetUtcNow(), caller.ToString(), caller.SerialNumber, rpc, sandboxId, status == StatusCode.OK, status.ToString(), reason, issuedSerial),
             logger);
     }
 

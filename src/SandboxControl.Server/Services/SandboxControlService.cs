@@ -25,6 +25,7 @@ internal sealed partial class SandboxControlService(
     FollowStreamLimiter followLimiter,
     IOptions<LimitsOptions> limits,
     IOptions<IdentityOptions> identity,
+    IOptions<IssuanceOptions> issuance,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<SandboxControlService> logger,
@@ -32,6 +33,7 @@ internal sealed partial class SandboxControlService(
 {
     private readonly LimitsOptions _limits = limits.Value;
     private readonly IdentityOptions _identity = identity.Value;
+    private readonly IssuanceOptions _issuance = issuance.Value;
 
     private bool SandboxExists(string sandboxId) => store.GetSandboxCreatedAt(sandboxId) is not null;
 }

@@ -9,4 +9,7 @@ internal enum CertificateRecordOutcome
 
     /// <summary>A renewal whose parent certificate has been revoked (or is not this incarnation's).</summary>
     ParentRevoked,
+
+    /// <summary>The sandbox already holds the limit of unrevoked, unexpired certificates; nothing was recorded.</summary>
+    TooManyLive,
 }

@@ -50,10 +50,18 @@ internal interface ISandboxStore
     AllowedCertificate? FindCertificate(string serialNumber);
 
     /// <summary>
-    /// Records a signed certificate for <see cref="CertificateRecord.Incarnation"/>, atomically with the checks that the
-    /// sandbox is still that incarnation and (for a renewal) that the parent is recorded for it and not revoked.
+    /// As the overload with a limit, without one: for certificates the server seeds itself (dev mode), never for a
+    /// caller's request.
     /// </summary>
-    Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, CancellationToken cancellationToken);
+    Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, CancellationToken cancellationToken) =>
+        RecordCertificateAsync(certificate, int.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Records a signed certificate for <see cref="CertificateRecord.Incarnation"/>, atomically with the checks that the
+    /// sandbox is still that incarnation, (for a renewal) that the parent is recorded for it and not revoked, and that
+    /// the sandbox holds fewer than <paramref name="maxLive"/> unrevoked certificates unexpired on the store's clock.
+    /// </summary>
+    Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, int maxLive, CancellationToken cancellationToken);
 
     /// <summary>The certificates recorded for the sandbox's current incarnation, oldest first; null if no such sandbox.</summary>
     Task<IReadOnlyList<CertificateRecord>?> ListCertificatesAsync(string sandboxId, CancellationToken cancellationToken);

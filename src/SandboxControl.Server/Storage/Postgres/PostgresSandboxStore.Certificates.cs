@@ -20,7 +20,7 @@ internal sealed partial class PostgresSandboxStore
         RETURNING serial;
         """;
 
-    public async Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, CancellationToken cancellationToken)
+    public async Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, int maxLive, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(certificate);
 
@@ -35,6 +35,12 @@ internal sealed partial class PostgresSandboxStore
                 if (certificate.ParentSerialNumber is { } parent && !await ParentAliveAsync(connection, certificate, parent, cancellationToken))
                 {
                     return CertificateRecordOutcome.ParentRevoked;
+                }
+
+                // Counted under the sandbox row lock: a concurrent renewal on any replica waits, then counts this insert.
+                if (await LiveCertificatesAsync(connection, certificate, cancellationToken) >= maxLive)
+                {
+                    return CertificateRecordOutcome.TooManyLive;
                 }
 
                 await using (var insert = Command(
@@ -145,6 +151,20 @@ internal sealed partial class PostgresSandboxStore
         }
 
         return revocation;
+    }
+
+    private async Task<long> LiveCertificatesAsync(NpgsqlConnection connection, CertificateRecord certificate, CancellationToken cancellationToken)
+    {
+        await using var query = Command(
+            connection,
+            """
+            SELECT COUNT(*) FROM sandbox_certificates
+            WHERE sandbox_id = @id AND incarnation = @incarnation AND revoked_at IS NULL AND not_after > @now;
+            """);
+        query.Parameters.AddWithValue("id", certificate.SandboxId);
+        query.Parameters.AddWithValue("incarnation", certificate.Incarnation);
+        query.Parameters.AddWithValue("now", UnixMsNow());
+        return (long)(await query.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<bool> ParentAliveAsync(NpgsqlConnection connection, CertificateRecord certificate, string parent, CancellationToken cancellationToken)

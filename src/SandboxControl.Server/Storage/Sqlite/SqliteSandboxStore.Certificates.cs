@@ -16,7 +16,7 @@ internal sealed partial class SqliteSandboxStore
         RETURNING serial, sandbox_id;
         """;
 
-    public async Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, CancellationToken cancellationToken)
+    public async Task<CertificateRecordOutcome> RecordCertificateAsync(CertificateRecord certificate, int maxLive, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(certificate);
 
@@ -36,6 +36,12 @@ internal sealed partial class SqliteSandboxStore
                 if (certificate.ParentSerialNumber is { } parent && !await ParentAliveAsync(connection, transaction, certificate, parent, cancellationToken))
                 {
                     return CertificateRecordOutcome.ParentRevoked;
+                }
+
+                // In the same BEGIN IMMEDIATE transaction as the insert, so two renewals cannot both pass the count.
+                if (await LiveCertificatesAsync(connection, transaction, certificate, cancellationToken) >= maxLive)
+                {
+                    return CertificateRecordOutcome.TooManyLive;
                 }
 
                 await using var insert = Command(
@@ -122,6 +128,22 @@ internal sealed partial class SqliteSandboxStore
                 }
             },
             cancellationToken);
+    }
+
+    private async Task<long> LiveCertificatesAsync(
+        SqliteConnection connection, SqliteTransaction transaction, CertificateRecord certificate, CancellationToken cancellationToken)
+    {
+        await using var query = Command(
+            connection,
+            transaction,
+            """
+            SELECT COUNT(*) FROM sandbox_certificates
+            WHERE sandbox_id = $id AND incarnation = $incarnation AND revoked_at IS NULL AND not_after > $now;
+            """);
+        query.Parameters.AddWithValue("$id", certificate.SandboxId);
+        query.Parameters.AddWithValue("$incarnation", certificate.Incarnation);
+        query.Parameters.AddWithValue("$now", UnixMsNow());
+        return (long)(await query.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<bool> ParentAliveAsync(

@@ -1,0 +1,37 @@
+using SandboxControl.Server.Issuance;
+using Xunit;
+
+namespace SandboxControl.Tests.Issuance;
+
+public sealed class IssuanceOptionsValidatorTests
+{
+    private readonly IssuanceOptionsValidator _validator = new();
+
+    [Fact]
+    public void Validate_Defaults_Succeeds()
+    {
+        var result = _validator.Validate(null, new IssuanceOptions());
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(8, new IssuanceOptions().MaxLiveCertificatesPerSandbox);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Validate_MaxLiveCertificatesBelowTwo_FailsWithOneLine(int limit)
+    {
+        var result = _validator.Validate(null, new IssuanceOptions { MaxLiveCertificatesPerSandbox = limit });
+
+        Assert.Equal("Issuance:MaxLiveCertificatesPerSandbox must be at least 2.", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Validate_MaxLiveCertificatesTwo_Succeeds()
+    {
+        var result = _validator.Validate(null, new IssuanceOptions { MaxLiveCertificatesPerSandbox = 2 });
+
+        Assert.True(result.Succeeded);
+    }
+}
