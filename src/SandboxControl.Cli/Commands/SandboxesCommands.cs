@@ -8,7 +8,7 @@ namespace SandboxControl.Cli.Commands;
 /// <summary><c>sandboxes list|get|create|delete|issue-cert</c>.</summary>
 internal static class SandboxesCommands
 {
-    private static readonly string[] Headers = ["ID", "CREATED", "POLICY-VERSION"];
+    private static readonly string[] Headers = ["ID", "CREATED", "POLICY-VERSION", "INCARNATION"];
 
     public static Command Create(CommandRunner runner)
     {
@@ -122,5 +122,5 @@ internal static class SandboxesCommands
     }
 
     private static string[] Row(Sandbox sandbox) =>
-        [sandbox.SandboxId, Timestamps.Format(sandbox.CreatedAt), sandbox.PolicyVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        [sandbox.SandboxId, Timestamps.Format(sandbox.CreatedAt), sandbox.PolicyVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), sandbox.Incarnation];
 }

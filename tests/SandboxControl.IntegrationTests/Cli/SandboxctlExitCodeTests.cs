@@ -22,7 +22,7 @@ public sealed class SandboxctlExitCodeTests(ServerFixture fixture) : IClassFixtu
         var result = await cli.RunAsync("sandboxes", "get", id);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Matches($@"(?m)^ID\s+CREATED\s+POLICY-VERSION\n{id}\s+\S+Z\s+1$", result.Out.ReplaceLineEndings("\n").TrimEnd());
+        Assert.Matches($@"(?m)^ID\s+CREATED\s+POLICY-VERSION\s+INCARNATION\n{id}\s+\S+Z\s+1\s+\S+$", result.Out.ReplaceLineEndings("\n").TrimEnd());
         Assert.Empty(result.Error);
     }
 

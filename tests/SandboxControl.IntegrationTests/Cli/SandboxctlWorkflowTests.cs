@@ -111,6 +111,28 @@ public sealed class SandboxctlWorkflowTests(ServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task SandboxesGetTable_RecreatedId_ShowsTheNewIncarnation()
+    {
+        // The incarnation is what tells a re-created id apart in the audit trail and certificate listings.
+        var id = NewId("inc");
+        await Server.CreateSandboxAsync(id);
+        var first = (await Server.Admin.GetSandboxAsync(new GetSandboxRequest { SandboxId = id })).Incarnation;
+        var before = await _cli.RunAsync("sandboxes", "get", id);
+        await Server.Admin.DeleteSandboxAsync(new DeleteSandboxRequest { SandboxId = id });
+        await Server.CreateSandboxAsync(id);
+        var second = (await Server.Admin.GetSandboxAsync(new GetSandboxRequest { SandboxId = id })).Incarnation;
+
+        var after = await _cli.RunAsync("sandboxes", "get", id);
+
+        Assert.True(after.ExitCode == 0, after.ToString());
+        Assert.Contains("INCARNATION", after.Out.Split('\n')[0], StringComparison.Ordinal);
+        Assert.Contains(first, before.Out, StringComparison.Ordinal);
+        Assert.NotEqual(first, second);
+        Assert.Contains(second, after.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(first, after.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SandboxesListJson_MorePagesThanPageSize_ListsEverySandbox()
     {
         var ids = Enumerable.Range(0, 5).Select(i => NewId("list" + i)).ToArray();
