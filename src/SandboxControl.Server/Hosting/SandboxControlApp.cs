@@ -5,6 +5,7 @@ using SandboxControl.Server.DevMode;
 using SandboxControl.Server.Metrics;
 using SandboxControl.Server.Services;
 using SandboxControl.Server.Storage;
+using SandboxControl.Server.Storage.Postgres;
 
 namespace SandboxControl.Server.Hosting;
 
@@ -53,6 +54,8 @@ internal static class SandboxControlApp
         // Open the audit sink now: an unwritable audit file stops the server before the port opens.
         OpenAuditSink(app.Services);
         await InitializeStoreAsync(app.Services, cancellationToken).ConfigureAwait(false);
+        // Before the audit shipper starts: two servers shipping under one name would mix their events and marks.
+        await app.Services.GetRequiredService<ReplicaNameLock>().AcquireAsync(cancellationToken).ConfigureAwait(false);
         await DevModeSetup.SeedIfActiveAsync(app, cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         ResolvedSettings.Log(app);

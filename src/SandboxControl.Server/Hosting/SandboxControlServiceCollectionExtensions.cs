@@ -15,6 +15,7 @@ using SandboxControl.Server.RequestParsing;
 using SandboxControl.Server.Policies;
 using SandboxControl.Server.Services;
 using SandboxControl.Server.Storage;
+using SandboxControl.Server.Storage.Postgres;
 using SandboxControl.Server.Tls;
 using SandboxControl.V1;
 
@@ -73,6 +74,7 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<IAuditSink>(provider => provider.GetRequiredService<FileAuditSink>());
         services.AddSingleton<AuditFileReader>();
         services.AddSingleton<AuditIndexing>();
+        services.AddSingleton<ReplicaNameLock>();
         services.AddHostedService<AuditIndexShipper>();
         services.AddHostedService<AuditIndexPruner>();
 

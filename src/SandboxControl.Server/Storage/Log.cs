@@ -20,4 +20,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Listening for sandbox changes; reloaded {SandboxCount} sandboxes")]
     public static partial void ListenerConnected(ILogger logger, int sandboxCount);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The PostgreSQL connection holding Audit:Replica {Replica} failed; claiming the name again on reconnect")]
+    public static partial void ReplicaNameConnectionLost(ILogger logger, string replica, Exception exception);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Audit:Replica {Replica} is held by another running server on this database since the reconnect; both servers' audit events and shipping marks now share one name: give each replica its own name")]
+    public static partial void ReplicaNameTaken(ILogger logger, string replica);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Audit:Replica {Replica} claimed again after reconnecting")]
+    public static partial void ReplicaNameReclaimed(ILogger logger, string replica);
 }

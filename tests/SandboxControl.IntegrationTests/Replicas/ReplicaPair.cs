@@ -27,6 +27,8 @@ public sealed class ReplicaPair : IDisposable
     public async Task<TestServer> StartAsync(int replica, IDictionary<string, string>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var all = _database.Settings(replica == 1 ? null : _data[0].Combine("secrets.key"));
+        // Each running server claims its own name; both would otherwise default to this host's name.
+        all["Audit:Replica"] = "replica-" + replica.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;
@@ -35,6 +37,18 @@ public sealed class ReplicaPair : IDisposable
         var server = await TestServer.StartAsync(Pki, _data[replica - 1].Path, all, configureServices);
         _servers[replica - 1] = server;
         return server;
+    }
+
+    /// <summary>Arguments for a further server, as a child process, on this database and replica 1's secrets key.</summary>
+    public Task<string[]> ProcessArgumentsAsync(string dataDirectory, IDictionary<string, string> settings)
+    {
+        var all = _database.Settings(_data[0].Combine("secrets.key"));
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return TestServer.ArgumentsAsync(Pki, dataDirectory, all);
     }
 
     public async Task StopAsync(int replica)
