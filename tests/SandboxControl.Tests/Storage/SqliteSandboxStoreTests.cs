@@ -36,6 +36,22 @@ public sealed class SqliteSandboxStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_ThenWrite_RefusedUnavailableNothingWritten()
+    {
+        var store = await _harness.OpenStoreAsync();
+        await store.CreateSandboxAsync("alpha", null, "operator/admin", CancellationToken.None);
+
+        ((IDisposable)store).Dispose();
+        ((IDisposable)store).Dispose();
+
+        // A write arriving during shutdown must not reopen the kept-open writer connection (it would hold the file).
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => store.CreateSandboxAsync("beta", null, "operator/admin", CancellationToken.None));
+        var reopened = await _harness.OpenStoreAsync();
+        Assert.NotNull(reopened.GetSandboxEntry("alpha"));
+        Assert.Null(reopened.GetSandboxEntry("beta"));
+    }
+
+    [Fact]
     public async Task Initialize_MissingParentDirectory_CreatesItOwnerOnly()
     {
         var directory = Path.GetDirectoryName(_harness.DatabasePath)!;

@@ -124,7 +124,7 @@ internal sealed class ReplicaNameLock : IAsyncDisposable, IDisposable
             {
                 break;
             }
-            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            catch (Exception ex)
             {
                 if (connection is not null)
                 {

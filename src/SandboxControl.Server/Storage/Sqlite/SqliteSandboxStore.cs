@@ -23,6 +23,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
 
     private readonly string _databasePath;
     private readonly string _connectionString;
+    private readonly string _writerConnectionString;
     private readonly int _logRetentionLines;
     private readonly ISecretProtector _protector;
     private readonly TimeProvider _timeProvider;
@@ -32,6 +33,7 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
     private readonly CertificateAllowList _certificates = new();
     private readonly SqliteDatabaseLock? _databaseLock;
     private SqliteConnection? _writer;
+    private bool _disposed;
     private bool _initialized;
 
     public SqliteSandboxStore(
@@ -60,6 +62,9 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
             Cache = SqliteCacheMode.Private,
             Pooling = true,
         }.ToString();
+        // Not pooled: closing the writer (after a failure, at shutdown) really closes its file handle, and its
+        // checkpoint setting never reaches a reader.
+        _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
     }
 
     public event EventHandler<SandboxChangedEventArgs>? SandboxChanged;
@@ -252,8 +257,20 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        // A write still running at shutdown finishes first (bounded): its connection is not closed under it.
+        var locked = _writeLock.Wait(TimeSpan.FromSeconds(5));
+        _disposed = true;
         _writer?.Dispose();
         _writer = null;
+        if (locked)
+        {
+            _writeLock.Release();
+        }
 
         // Pooled connections keep the file open; release them so the file can be moved or deleted.
         using (var connection = new SqliteConnection(_connectionString))
@@ -274,12 +291,15 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         Action<T>? afterCommit,
         CancellationToken cancellationToken)
     {
+        ThrowIfStopped();
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
             // One connection for all writes, kept open: its page cache stays valid from one write to the next (a
             // pooled connection's cache is dropped when another one wrote since), and the pragmas run once.
-            var connection = _writer ??= await OpenAsync(cancellationToken, WriterPragmas);
+            // A write that was waiting when the store was disposed.
+            ThrowIfStopped();
+            var connection = _writer ??= await OpenAsync(_writerConnectionString, WriterPragmas, cancellationToken);
             try
             {
                 // deferred: false is BEGIN IMMEDIATE: take the write lock up front, so a read-then-write never
@@ -304,11 +324,21 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         }
     }
 
+    private void ThrowIfStopped()
+    {
+        if (_disposed)
+        {
+            throw new StorageUnavailableException("server stopping");
+        }
+    }
+
     private void RaiseChanged(string sandboxId, SandboxChangeKind kind) => SandboxChanged?.Invoke(this, new SandboxChangedEventArgs(sandboxId, kind));
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, string? extraPragmas = null)
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_connectionString, null, cancellationToken);
+
+    private static async Task<SqliteConnection> OpenAsync(string connectionString, string? extraPragmas, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
