@@ -82,9 +82,7 @@ internal sealed class AuthorizationInterceptor(
 
         if (recheck.Failed)
         {
-            // The caller learns the stream ended only once the refusal is in the audit trail (or could not be written).
-            await call.RefusalRecorded!.ConfigureAwait(false);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
+            await RefuseOnceRecordedAsync(call).ConfigureAwait(false);
         }
     }
 
@@ -133,9 +131,9 @@ internal sealed class AuthorizationInterceptor(
         // The connection, certificate and sandbox may all have changed since the stream opened.
         if (!StillValid(call))
         {
-            await call.RefusalRecorded!.ConfigureAwait(false);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
+            await RefuseOnceRecordedAsync(call).ConfigureAwait(false);
         }
+
         var caller = call.Gate.Caller;
         var access = call.Gate.Access;
         var target = access.ReadTarget(message);
@@ -161,6 +159,13 @@ internal sealed class AuthorizationInterceptor(
         }
 
         call.AdmittedLines += lines;
+    }
+
+    // The caller learns it is no longer accepted only once the refusal is in the audit trail (or could not be written).
+    private static async Task RefuseOnceRecordedAsync(AuthorizedCall call)
+    {
+        await call.RefusalRecorded!.ConfigureAwait(false);
+        throw new RpcException(new Status(StatusCode.Unauthenticated, CallGateMiddleware.NotAccepted));
     }
 
     private void Revalidate(AuthorizedCall call)

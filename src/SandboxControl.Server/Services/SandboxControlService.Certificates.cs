@@ -29,11 +29,6 @@ internal sealed partial class SandboxControlService
 
         using var certificate = SignCsr(request.SandboxId, request.CsrPem);
         var outcome = await RecordAsync(context, request.SandboxId, sandbox.Incarnation, null, certificate).ConfigureAwait(false);
-        if (outcome == CertificateRecordOutcome.TooManyLive)
-        {
-            throw await TooManyLiveAsync(context, request.SandboxId).ConfigureAwait(false);
-        }
-
         if (outcome != CertificateRecordOutcome.Recorded)
         {
             // Deleted (or deleted and re-created) while we signed: this certificate is never handed out.
@@ -63,11 +58,6 @@ internal sealed partial class SandboxControlService
         // The parent is recorded so that revoking any ancestor revokes this one too; the store refuses a renewal from
         // a lineage revoked (or an incarnation ended) since the interceptor's check.
         var outcome = await RecordAsync(context, caller.Name, incarnation, caller.SerialNumber, certificate).ConfigureAwait(false);
-        if (outcome == CertificateRecordOutcome.TooManyLive)
-        {
-            throw await TooManyLiveAsync(context, caller.Name).ConfigureAwait(false);
-        }
-
         if (outcome != CertificateRecordOutcome.Recorded)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, NotAccepted));
@@ -127,9 +117,11 @@ internal sealed partial class SandboxControlService
         return response;
     }
 
-    private Task<CertificateRecordOutcome> RecordAsync(
-        ServerCallContext context, string sandboxId, string incarnation, string? parentSerial, X509Certificate2 certificate) =>
-        store.RecordCertificateAsync(
+    /// <summary>Records the signed certificate; at the live-certificate limit the call ends here, ResourceExhausted.</summary>
+    private async Task<CertificateRecordOutcome> RecordAsync(
+        ServerCallContext context, string sandboxId, string incarnation, string? parentSerial, X509Certificate2 certificate)
+    {
+        var outcome = await store.RecordCertificateAsync(
             new CertificateRecord(
                 certificate.SerialNumber,
                 sandboxId,
@@ -140,7 +132,9 @@ internal sealed partial class SandboxControlService
                 context.GetCaller().ToString(),
                 null),
             _issuance.MaxLiveCertificatesPerSandbox,
-            context.CancellationToken);
+            context.CancellationToken).ConfigureAwait(false);
+        return outcome == CertificateRecordOutcome.TooManyLive ? throw await TooManyLiveAsync(context, sandboxId).ConfigureAwait(false) : outcome;
+    }
 
     /// <summary>
     /// Audits and logs a refusal at the live-certificate limit (which stops one sandbox renewing in a loop from growing

@@ -66,22 +66,8 @@ internal sealed class ReplicaNameLock : IAsyncDisposable, IDisposable
             return;
         }
 
-        var connection = new NpgsqlConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            if (!await TryLockAsync(connection, cancellationToken))
-            {
-                throw new StartupProblemException(
-                    $"Audit:Replica '{_name}' is already in use by another running server on this database; give each replica its own name");
-            }
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-
+        var connection = await OpenLockedAsync(cancellationToken) ?? throw new StartupProblemException(
+            $"Audit:Replica '{_name}' is already in use by another running server on this database; give each replica its own name");
         _holder = Task.Run(() => HoldAsync(connection, _stopping.Token), CancellationToken.None);
     }
 
@@ -141,17 +127,37 @@ internal sealed class ReplicaNameLock : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>The locked connection, or null while the database is away or another server holds the name.</summary>
+    /// <summary>The locked connection, or null while another server holds the name (throws while the database is away).</summary>
     private async Task<NpgsqlConnection?> TryReclaimAsync(CancellationToken cancellationToken)
+    {
+        if (await OpenLockedAsync(cancellationToken) is { } connection)
+        {
+            Log.ReplicaNameReclaimed(_logger, _name);
+            _reportedTaken = false;
+            return connection;
+        }
+
+        if (!_reportedTaken)
+        {
+            Log.ReplicaNameTaken(_logger, _name);
+            _reportedTaken = true;
+        }
+
+        return null;
+    }
+
+    /// <summary>A new connection holding the name's lock, or null (connection closed) when another session holds it.</summary>
+    private async Task<NpgsqlConnection?> OpenLockedAsync(CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            if (await TryLockAsync(connection, cancellationToken))
+            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@namespace, @key);", connection);
+            command.Parameters.AddWithValue("namespace", LockNamespace);
+            command.Parameters.AddWithValue("key", _key);
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
             {
-                Log.ReplicaNameReclaimed(_logger, _name);
-                _reportedTaken = false;
                 return connection;
             }
         }
@@ -162,20 +168,6 @@ internal sealed class ReplicaNameLock : IAsyncDisposable, IDisposable
         }
 
         await connection.DisposeAsync();
-        if (!_reportedTaken)
-        {
-            Log.ReplicaNameTaken(_logger, _name);
-            _reportedTaken = true;
-        }
-
         return null;
-    }
-
-    private async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@namespace, @key);", connection);
-        command.Parameters.AddWithValue("namespace", LockNamespace);
-        command.Parameters.AddWithValue("key", _key);
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 }

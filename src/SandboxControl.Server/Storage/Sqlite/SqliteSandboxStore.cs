@@ -295,10 +295,11 @@ internal sealed partial class SqliteSandboxStore : ISandboxStore, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            // One connection for all writes, kept open: its page cache stays valid from one write to the next (a
-            // pooled connection's cache is dropped when another one wrote since), and the pragmas run once.
             // A write that was waiting when the store was disposed.
             ThrowIfStopped();
+
+            // One connection for all writes, kept open: its page cache stays valid from one write to the next (a
+            // pooled connection's cache is dropped when another one wrote since), and the pragmas run once.
             var connection = _writer ??= await OpenAsync(_writerConnectionString, WriterPragmas, cancellationToken);
             try
             {
