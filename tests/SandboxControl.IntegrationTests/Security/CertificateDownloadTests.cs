@@ -33,10 +33,12 @@ public sealed class CertificateDownloadTests(ServerFixture fixture) : IClassFixt
     /// <summary>A leaf whose issuer is not sent and not trusted, with caIssuers pointing at our listener.</summary>
     private static X509Certificate2 LeafWithAia(string url)
     {
+        // One instant for both: read twice, a second boundary between the reads put the leaf's end past the issuer's.
+        var now = DateTimeOffset.UtcNow;
         using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var issuerRequest = new CertificateRequest("CN=unreachable issuer", issuerKey, HashAlgorithmName.SHA256);
         issuerRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var issuer = issuerRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        using var issuer = issuerRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(1));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=aia", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(Oids.ClientAuth)], false));
@@ -44,7 +46,7 @@ public sealed class CertificateDownloadTests(ServerFixture fixture) : IClassFixt
         var san = new SubjectAlternativeNameBuilder();
         san.AddUri(new Uri(SpiffeIds.ForSandbox(TestPki.TrustDomain, "x")));
         request.CertificateExtensions.Add(san.Build());
-        using var leaf = request.Create(issuer, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1), [1, 2, 3, 4]);
+        using var leaf = request.Create(issuer, now.AddMinutes(-1), now.AddHours(1), [1, 2, 3, 4]);
         return leaf.CopyWithPrivateKey(key);
     }
 }
