@@ -57,4 +57,90 @@ public sealed class LogChunkTests
 
         Assert.Equal("a stored log chunk is not in the expected format", exception.Message);
     }
+
+    [Fact]
+    public void Decode_JsonChunkFromEarlierBuilds_ReadsItsLines()
+    {
+        // The format the V3 migration and earlier builds wrote; those rows stay until retention prunes them.
+        var json = "[[1700000000000,2,\"agent\",\"hello\"],[1700000001000,4,\"\",\"a \\\"b\\\"\"]]"u8.ToArray();
+
+        var decoded = new List<StoredLogLine>();
+        LogChunk.Decode(json, 7, 0, null, 10, decoded);
+
+        Assert.Equal([7L, 8], decoded.Select(line => line.Sequence));
+        Assert.Equal([BaseTime, BaseTime.AddSeconds(1)], decoded.Select(line => line.Timestamp));
+        Assert.Equal([(LogSeverity)2, (LogSeverity)4], decoded.Select(line => line.Level));
+        Assert.Equal(["hello", "a \"b\""], decoded.Select(line => line.Message));
+    }
+
+    [Fact]
+    public void Encode_TypicalLines_AtMostTenBytesBeyondTheMessagePerLine()
+    {
+        // The bench's lines. JSON spent 29 bytes per line beyond the message; every stored byte is written three times.
+        var lines = Enumerable.Range(0, 100).Select(i => new LogLineRecord(BaseTime.AddMilliseconds(i), LogSeverity.Info, "bench", $"GET /api/items/{i} 200 OK in 3 ms; upstream=cache-1 bytes=5120 user-agent=bench/1.0")).ToArray();
+
+        var (bytes, _) = LogChunk.Encode(lines, new ArrayBufferWriter<byte>());
+
+        var overhead = bytes.Length - lines.Sum(line => Encoding.UTF8.GetByteCount(line.Message));
+        Assert.InRange(overhead, 100, 100 * 10);
+    }
+
+    [Fact]
+    public void Decode_TimestampOutsideDateTimeOffset_InvalidDataException()
+    {
+        // Tag, then a zigzag varint of long.MaxValue / 2: far beyond year 9999 in unix ms.
+        byte[] chunk = [0x01, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x02, 0x00, 0x00];
+        var decoded = new List<StoredLogLine>();
+
+        var exception = Assert.Throws<InvalidDataException>(() => LogChunk.Decode(chunk, 1, 0, null, 10, decoded));
+
+        Assert.Equal("a stored log chunk is not in the expected format", exception.Message);
+        Assert.Empty(decoded);
+    }
+
+    [Fact]
+    public void Decode_EveryTruncationAndByteFlip_DecodesAPrefixOrInvalidDataException()
+    {
+        LogLineRecord[] lines =
+        [
+            new(BaseTime, LogSeverity.Info, "agent", "first line"),
+            new(BaseTime.AddMilliseconds(-3), LogSeverity.Error, "ядро", "🚀 second"),
+            new(BaseTime.AddDays(400), LogSeverity.Debug, string.Empty, new string('x', 300)),
+        ];
+        var (bytes, _) = LogChunk.Encode(lines, new ArrayBufferWriter<byte>());
+
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Check(byte[] chunk)
+        {
+            var decoded = new List<StoredLogLine>();
+            try
+            {
+                LogChunk.Decode(chunk, 1, 0, null, 10, decoded);
+                Assert.InRange(decoded.Count, 0, lines.Length);
+                outcomes["decoded"] = outcomes.GetValueOrDefault("decoded") + 1;
+            }
+            catch (InvalidDataException)
+            {
+                outcomes["refused"] = outcomes.GetValueOrDefault("refused") + 1;
+            }
+        }
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Check(bytes[..length]);
+        }
+
+        for (var at = 0; at < bytes.Length; at++)
+        {
+            foreach (var value in new byte[] { 0x00, 0x7F, 0x80, 0xFF })
+            {
+                var flipped = (byte[])bytes.Clone();
+                flipped[at] = value;
+                Check(flipped);
+            }
+        }
+
+        // Both outcomes occur, and nothing else (an IndexOutOfRange or ArgumentOutOfRange would have failed the test).
+        Assert.True(outcomes.GetValueOrDefault("decoded") > 0 && outcomes.GetValueOrDefault("refused") > 0);
+    }
 }

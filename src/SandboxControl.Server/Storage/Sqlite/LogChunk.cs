@@ -1,18 +1,24 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
-using System.Text.Json;
+using System.Text;
 
 namespace SandboxControl.Server.Storage.Sqlite;
 
 /// <summary>
-/// One pushed message's lines stored as one row: a UTF-8 JSON array of <c>[unix ms, level, source, message]</c>.
-/// A row per message instead of a row per line makes SQLite's part of log ingestion about four times cheaper
-/// (bench d), and the format stays readable in the sqlite3 shell and writable by a migration in plain SQL.
+/// One pushed message's lines stored as one row. A row per message instead of a row per line makes SQLite's part of
+/// log ingestion about four times cheaper (bench d). The bytes: a format tag, then per line the unix-ms timestamp as a
+/// zigzag varint delta from the previous line's (the first from 0), the level as a varint, and source and message as
+/// varint-length-prefixed UTF-8. Every byte is written three times (WAL, checkpoint read, database), so the format is
+/// compact: about 18 % smaller than the JSON it replaced (<see cref="JsonLogChunk"/>, still read) for typical lines.
 /// </summary>
 internal static class LogChunk
 {
-    // Relaxed escaping: the bytes never reach HTML, and escaping every non-ASCII character would only cost space.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private const byte BinaryTag = 0x01;
+    private const byte JsonTag = (byte)'[';
+    private const int MaxVarintBytes = 10;
+
+    // DateTimeOffset's range in unix ms; a stored timestamp outside it can only be corruption.
+    private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     /// <summary>The chunk's bytes and its newest timestamp (lines carry the sandbox's clock, not necessarily in order).</summary>
     public static (byte[] Bytes, long MaxTimestamp) Encode(IReadOnlyList<LogLineRecord> lines, ArrayBufferWriter<byte> buffer)
@@ -21,23 +27,19 @@ internal static class LogChunk
         ArgumentNullException.ThrowIfNull(buffer);
 
         buffer.ResetWrittenCount();
+        buffer.GetSpan(1)[0] = BinaryTag;
+        buffer.Advance(1);
+        var previous = 0L;
         var maxTimestamp = long.MinValue;
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        foreach (var line in lines)
         {
-            writer.WriteStartArray();
-            foreach (var line in lines)
-            {
-                var timestamp = line.Timestamp.ToUnixTimeMilliseconds();
-                maxTimestamp = Math.Max(maxTimestamp, timestamp);
-                writer.WriteStartArray();
-                writer.WriteNumberValue(timestamp);
-                writer.WriteNumberValue((int)line.Level);
-                writer.WriteStringValue(line.Source);
-                writer.WriteStringValue(line.Message);
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndArray();
+            var timestamp = line.Timestamp.ToUnixTimeMilliseconds();
+            maxTimestamp = Math.Max(maxTimestamp, timestamp);
+            WriteVarint(buffer, ZigZag(timestamp - previous));
+            previous = timestamp;
+            WriteVarint(buffer, (uint)line.Level);
+            WriteString(buffer, line.Source);
+            WriteString(buffer, line.Message);
         }
 
         return (buffer.WrittenSpan.ToArray(), maxTimestamp);
@@ -51,63 +53,102 @@ internal static class LogChunk
     {
         ArgumentNullException.ThrowIfNull(into);
 
-        var reader = new Utf8JsonReader(chunk);
-        Expect(ref reader, JsonTokenType.StartArray);
-        for (var sequence = firstSequence; into.Count < limit; sequence++)
+        if (!chunk.IsEmpty && chunk[0] == JsonTag)
         {
-            Read(ref reader);
-            if (reader.TokenType == JsonTokenType.EndArray)
-            {
-                return;
-            }
+            JsonLogChunk.Decode(chunk, firstSequence, after, since, limit, into);
+            return;
+        }
 
-            if (reader.TokenType != JsonTokenType.StartArray)
+        if (chunk.IsEmpty || chunk[0] != BinaryTag)
+        {
+            throw Corrupt();
+        }
+
+        var position = 1;
+        var timestamp = 0L;
+        for (var sequence = firstSequence; position < chunk.Length && into.Count < limit; sequence++)
+        {
+            var delta = UnZigZag(ReadVarint(chunk, ref position));
+            if (delta < MinUnixMs - timestamp || delta > MaxUnixMs - timestamp)
             {
                 throw Corrupt();
             }
 
-            Expect(ref reader, JsonTokenType.Number);
-            var timestamp = reader.GetInt64();
-            Expect(ref reader, JsonTokenType.Number);
-            var level = reader.GetInt32();
-            var wanted = sequence > after && (since is null || timestamp >= since);
-            Expect(ref reader, JsonTokenType.String);
-            var source = wanted ? reader.GetString()! : null;
-            Expect(ref reader, JsonTokenType.String);
-            var message = wanted ? reader.GetString()! : null;
-            Expect(ref reader, JsonTokenType.EndArray);
-
-            if (wanted)
+            timestamp += delta;
+            var level = ReadVarint(chunk, ref position);
+            var source = ReadBytes(chunk, ref position);
+            var message = ReadBytes(chunk, ref position);
+            if (level > int.MaxValue)
             {
-                into.Add(new StoredLogLine(sequence, StoreRows.FromUnixMs(timestamp), (LogSeverity)level, source!, message!));
+                throw Corrupt();
+            }
+
+            if (sequence > after && (since is null || timestamp >= since))
+            {
+                into.Add(new StoredLogLine(sequence, StoreRows.FromUnixMs(timestamp), (LogSeverity)level, Encoding.UTF8.GetString(source), Encoding.UTF8.GetString(message)));
             }
         }
     }
 
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    internal static InvalidDataException Corrupt() => new("a stored log chunk is not in the expected format");
+
+    private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+
+    private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
+
+    private static void WriteString(ArrayBufferWriter<byte> buffer, string text)
     {
-        Read(ref reader);
-        if (reader.TokenType != type)
-        {
-            throw Corrupt();
-        }
+        var length = Encoding.UTF8.GetByteCount(text);
+        WriteVarint(buffer, (ulong)length);
+        var written = Encoding.UTF8.GetBytes(text, buffer.GetSpan(length));
+        buffer.Advance(written);
     }
 
-    private static void Read(ref Utf8JsonReader reader)
+    private static void WriteVarint(ArrayBufferWriter<byte> buffer, ulong value)
     {
-        try
+        var span = buffer.GetSpan(MaxVarintBytes);
+        var count = 0;
+        while (value >= 0x80)
         {
-            if (reader.Read())
-            {
-                return;
-            }
+            span[count++] = (byte)(value | 0x80);
+            value >>= 7;
         }
-        catch (JsonException)
+
+        span[count++] = (byte)value;
+        buffer.Advance(count);
+    }
+
+    private static ulong ReadVarint(ReadOnlySpan<byte> chunk, ref int position)
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 7 * MaxVarintBytes; shift += 7)
         {
+            if (position >= chunk.Length)
+            {
+                throw Corrupt();
+            }
+
+            var next = chunk[position++];
+            value |= (ulong)(next & 0x7F) << shift;
+            if (next < 0x80)
+            {
+                return value;
+            }
         }
 
         throw Corrupt();
     }
 
-    private static InvalidDataException Corrupt() => new("a stored log chunk is not in the expected format");
+    private static ReadOnlySpan<byte> ReadBytes(ReadOnlySpan<byte> chunk, ref int position)
+    {
+        var length = ReadVarint(chunk, ref position);
+        if (length > (ulong)(chunk.Length - position))
+        {
+            throw Corrupt();
+        }
+
+        var bytes = chunk.Slice(position, (int)length);
+        position += (int)length;
+        return bytes;
+    }
 }
