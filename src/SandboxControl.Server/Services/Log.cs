@@ -14,9 +14,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 6003, Level = LogLevel.Critical, Message = "Revoked certificate {SerialNumber} of sandbox {SandboxId}, but the audit event naming the revoked serials could not be written; the revocation stays in force")]
     public static partial void RevocationDetailNotAudited(ILogger logger, string sandboxId, string serialNumber);
 
-    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Refused a certificate for sandbox {SandboxId}: it already has {Limit} unexpired certificates (Issuance:MaxLiveCertificatesPerSandbox)")]
-    public static partial void LiveCertificateLimitReached(ILogger logger, string sandboxId, int limit);
-
     [LoggerMessage(EventId = 6010, Level = LogLevel.Error, Message = "Storage failure in {Method}, answered Unavailable ({Reason}): {Detail}")]
     public static partial void StorageUnavailable(ILogger logger, string method, string reason, string detail);
 }

@@ -137,9 +137,10 @@ internal sealed partial class SandboxControlService
     }
 
     /// <summary>
-    /// Audits and logs a refusal at the live-certificate limit (which stops one sandbox renewing in a loop from growing
-    /// the allow list and the table without bound) and returns the exception to throw. The certificate signed for it
-    /// was not recorded, so it is never accepted.
+    /// Audits a refusal at the live-certificate limit (which stops one sandbox renewing in a loop from growing the
+    /// allow list and the table without bound) and returns the exception to throw. The certificate signed for it was
+    /// not recorded, so it is never accepted. Not logged: like the interceptor's refusals it is in the audit
+    /// (`sandboxctl audit --denied`), and a log line per refusal would let a sandbox write lines at its rate limit.
     /// </summary>
     private async Task<RpcException> TooManyLiveAsync(ServerCallContext context, string sandboxId)
     {
@@ -147,7 +148,6 @@ internal sealed partial class SandboxControlService
         var message = string.Create(
             CultureInfo.InvariantCulture, $"sandbox '{sandboxId}' already has {limit} unexpired certificates; revoke some or wait for them to expire");
         await RecordCertificateEventAsync(context, sandboxId, message, issuedSerial: null, StatusCode.ResourceExhausted).ConfigureAwait(false);
-        Log.LiveCertificateLimitReached(logger, sandboxId, limit);
         return new RpcException(new Status(StatusCode.ResourceExhausted, message));
     }
 
