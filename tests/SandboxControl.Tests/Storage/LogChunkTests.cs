@@ -29,6 +29,29 @@ public sealed class LogChunkTests
         Assert.Equal(lines.Select(line => (line.Timestamp, line.Level, line.Source, line.Message)), decoded.Select(line => (line.Timestamp, line.Level, line.Source, line.Message)));
     }
 
+    [Theory]
+    [InlineData(0, 'a')]
+    [InlineData(42, 'a')]
+    [InlineData(127, 'a')]
+    [InlineData(128, 'a')]
+    [InlineData(16_383, 'a')]
+    [InlineData(16_384, 'a')]
+    [InlineData(43, 'я')]
+    [InlineData(5_462, '€')]
+    public void EncodeDecode_LengthsAtVarintBoundaries_RoundTrip(int chars, char fill)
+    {
+        // The length prefix is reserved for the longest encoding and shortened afterwards; these cross its sizes.
+        var text = new string(fill, chars);
+        LogLineRecord[] lines = [new(BaseTime, LogSeverity.Info, text, text), new(BaseTime, LogSeverity.Warn, "after", "next")];
+
+        var (bytes, _) = LogChunk.Encode(lines, new ArrayBufferWriter<byte>());
+        var decoded = new List<StoredLogLine>();
+        LogChunk.Decode(bytes, 1, 0, null, 10, decoded);
+
+        Assert.Equal([text, "next"], decoded.Select(line => line.Message));
+        Assert.Equal([text, "after"], decoded.Select(line => line.Source));
+    }
+
     [Fact]
     public void Decode_AfterSinceAndLimit_KeepsOnlyMatchingLinesInOrder()
     {

@@ -96,17 +96,28 @@ internal static class LogChunk
 
     private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
+    // One pass over the text: room for the longest prefix the text could need, then the prefix it does need, the
+    // bytes moved down when that is shorter (a few ASCII bytes for a typical line).
     private static void WriteString(ArrayBufferWriter<byte> buffer, string text)
     {
-        var length = Encoding.UTF8.GetByteCount(text);
-        WriteVarint(buffer, (ulong)length);
-        var written = Encoding.UTF8.GetBytes(text, buffer.GetSpan(length));
-        buffer.Advance(written);
+        var reserved = VarintLength((ulong)Encoding.UTF8.GetMaxByteCount(text.Length));
+        var span = buffer.GetSpan(reserved + Encoding.UTF8.GetMaxByteCount(text.Length));
+        var length = Encoding.UTF8.GetBytes(text, span[reserved..]);
+        var prefix = VarintLength((ulong)length);
+        if (prefix < reserved)
+        {
+            span.Slice(reserved, length).CopyTo(span[prefix..]);
+        }
+
+        WriteVarint(span, (ulong)length);
+        buffer.Advance(prefix + length);
     }
 
-    private static void WriteVarint(ArrayBufferWriter<byte> buffer, ulong value)
+    private static void WriteVarint(ArrayBufferWriter<byte> buffer, ulong value) =>
+        buffer.Advance(WriteVarint(buffer.GetSpan(MaxVarintBytes), value));
+
+    private static int WriteVarint(Span<byte> span, ulong value)
     {
-        var span = buffer.GetSpan(MaxVarintBytes);
         var count = 0;
         while (value >= 0x80)
         {
@@ -115,7 +126,19 @@ internal static class LogChunk
         }
 
         span[count++] = (byte)value;
-        buffer.Advance(count);
+        return count;
+    }
+
+    private static int VarintLength(ulong value)
+    {
+        var length = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            length++;
+        }
+
+        return length;
     }
 
     private static ulong ReadVarint(ReadOnlySpan<byte> chunk, ref int position)
