@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6010, Level = LogLevel.Error, Message = "Storage failure in {Method}, answered Unavailable ({Reason}): {Detail}")]
     public static partial void StorageUnavailable(ILogger logger, string method, string reason, string detail);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Error, Message = "Stored data unreadable in {Method}, answered DataLoss: {Detail}")]
+    public static partial void StoredDataCorrupt(ILogger logger, string method, string detail);
 }

@@ -8,7 +8,8 @@ namespace SandboxControl.Server.Services;
 
 /// <summary>
 /// Storage that cannot write (disk full, database down) answers Unavailable with a short reason, never Unknown:
-/// clients retry Unavailable, and the exception text (paths, hosts) stays in the server log.
+/// clients retry Unavailable, and the exception text (paths, hosts) stays in the server log. Stored data that cannot be
+/// read answers DataLoss: retrying will not help, and only that read fails.
 /// </summary>
 internal sealed class StorageFailureInterceptor(ILogger<StorageFailureInterceptor> logger) : Interceptor
 {
@@ -21,7 +22,7 @@ internal sealed class StorageFailureInterceptor(ILogger<StorageFailureIntercepto
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
-            throw Unavailable(context, ex);
+            throw Refusal(context, ex);
         }
     }
 
@@ -34,7 +35,7 @@ internal sealed class StorageFailureInterceptor(ILogger<StorageFailureIntercepto
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
-            throw Unavailable(context, ex);
+            throw Refusal(context, ex);
         }
     }
 
@@ -47,7 +48,7 @@ internal sealed class StorageFailureInterceptor(ILogger<StorageFailureIntercepto
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
-            throw Unavailable(context, ex);
+            throw Refusal(context, ex);
         }
     }
 
@@ -60,15 +61,21 @@ internal sealed class StorageFailureInterceptor(ILogger<StorageFailureIntercepto
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
-            throw Unavailable(context, ex);
+            throw Refusal(context, ex);
         }
     }
 
     private static bool IsStorageFailure(Exception ex) =>
-        ex is DbException or StorageUnavailableException or TimeoutException;
+        ex is DbException or StorageUnavailableException or TimeoutException or CorruptStoredDataException;
 
-    private RpcException Unavailable(ServerCallContext context, Exception ex)
+    private RpcException Refusal(ServerCallContext context, Exception ex)
     {
+        if (ex is CorruptStoredDataException)
+        {
+            Log.StoredDataCorrupt(logger, context.Method, ex.Message);
+            return new RpcException(new Status(StatusCode.DataLoss, ex.Message));
+        }
+
         var reason = Reason(ex);
         Log.StorageUnavailable(logger, context.Method, reason, ex.Message);
         return new RpcException(new Status(StatusCode.Unavailable, reason));

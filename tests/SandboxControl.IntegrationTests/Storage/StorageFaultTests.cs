@@ -5,7 +5,7 @@ using Xunit;
 
 namespace SandboxControl.IntegrationTests.Storage;
 
-/// <summary>Storage that cannot write answers Unavailable (never Unknown); the SQLite files are private.</summary>
+/// <summary>Storage that cannot write answers Unavailable, unreadable stored data DataLoss (never Unknown); the SQLite files are private.</summary>
 public sealed class StorageFaultTests : IDisposable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -40,6 +40,36 @@ public sealed class StorageFaultTests : IDisposable
         Assert.Equal("kept", (await server.Admin.GetSandboxAsync(new GetSandboxRequest { SandboxId = "kept" })).SandboxId);
         var missing = await Assert.ThrowsAsync<RpcException>(() => server.Admin.GetSandboxAsync(new GetSandboxRequest { SandboxId = "full-0" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task SqliteCorruptLogChunk_ReadDataLoss_OtherSandboxStillServed()
+    {
+        await using var server = await TestServer.StartAsync(_pki, _data.Path);
+        foreach (var id in (string[])["damaged", "intact"])
+        {
+            var sandbox = await server.CreateSandboxAsync(id, "p");
+            using var push = sandbox.PushSandboxLogs();
+            await push.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { Security.SandboxIsolationTests.Line($"{id} line") } });
+            await push.RequestStream.CompleteAsync();
+            Assert.Equal(1, (await push).AcceptedLines);
+        }
+
+        // Another writer damages one stored row while the server runs: a tag no version wrote.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={server.DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var damage = connection.CreateCommand();
+            damage.CommandText = "UPDATE log_chunks SET lines = x'7F00' WHERE sandbox_id = 'damaged';";
+            Assert.Equal(1, await damage.ExecuteNonQueryAsync());
+        }
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Security.SandboxIsolationTests.ReadAllAsync(server.Admin.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = "damaged" })));
+        var intact = await Security.SandboxIsolationTests.ReadAllAsync(server.Admin.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = "intact" }));
+
+        Assert.Equal(StatusCode.DataLoss, refused.StatusCode);
+        Assert.Equal("a stored log chunk is not in the expected format", refused.Status.Detail);
+        Assert.Equal(["intact line"], intact.Select(line => line.Message));
     }
 
     [Fact]

@@ -72,11 +72,11 @@ public sealed class LogChunkTests
     [InlineData("[[1,2,\"a\"]]")]
     [InlineData("[[1,2,\"a\",\"b\"]")]
     [InlineData("[[\"x\",2,\"a\",\"b\"]]")]
-    public void Decode_NotAChunk_InvalidDataException(string text)
+    public void Decode_NotAChunk_CorruptStoredDataException(string text)
     {
         var decoded = new List<StoredLogLine>();
 
-        var exception = Assert.Throws<InvalidDataException>(() => LogChunk.Decode(Encoding.UTF8.GetBytes(text), 1, 0, null, 10, decoded));
+        var exception = Assert.Throws<CorruptStoredDataException>(() => LogChunk.Decode(Encoding.UTF8.GetBytes(text), 1, 0, null, 10, decoded));
 
         Assert.Equal("a stored log chunk is not in the expected format", exception.Message);
     }
@@ -109,20 +109,22 @@ public sealed class LogChunkTests
     }
 
     [Fact]
-    public void Decode_TimestampOutsideDateTimeOffset_InvalidDataException()
+    public void Decode_TimestampOutsideDateTimeOffset_CorruptStoredDataException()
     {
         // Tag, then a zigzag varint of long.MaxValue / 2: far beyond year 9999 in unix ms.
         byte[] chunk = [0x01, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x02, 0x00, 0x00];
         var decoded = new List<StoredLogLine>();
 
-        var exception = Assert.Throws<InvalidDataException>(() => LogChunk.Decode(chunk, 1, 0, null, 10, decoded));
+        var exception = Assert.Throws<CorruptStoredDataException>(() => LogChunk.Decode(chunk, 1, 0, null, 10, decoded));
 
         Assert.Equal("a stored log chunk is not in the expected format", exception.Message);
         Assert.Empty(decoded);
     }
 
-    [Fact]
-    public void Decode_EveryTruncationAndByteFlip_DecodesAPrefixOrInvalidDataException()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Decode_EveryTruncationAndByteFlip_DecodesAPrefixOrCorruptStoredDataException(bool json)
     {
         LogLineRecord[] lines =
         [
@@ -130,7 +132,9 @@ public sealed class LogChunkTests
             new(BaseTime.AddMilliseconds(-3), LogSeverity.Error, "ядро", "🚀 second"),
             new(BaseTime.AddDays(400), LogSeverity.Debug, string.Empty, new string('x', 300)),
         ];
-        var (bytes, _) = LogChunk.Encode(lines, new ArrayBufferWriter<byte>());
+        var bytes = json
+            ? Encoding.UTF8.GetBytes($"[[1700000000000,2,\"agent\",\"first line\"],[1699999999997,4,\"ядро\",\"🚀 \\\"second\\\"\"],[1734560000000,1,\"\",\"{new string('x', 300)}\"]]")
+            : LogChunk.Encode(lines, new ArrayBufferWriter<byte>()).Bytes;
 
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
         void Check(byte[] chunk)
@@ -142,7 +146,7 @@ public sealed class LogChunkTests
                 Assert.InRange(decoded.Count, 0, lines.Length);
                 outcomes["decoded"] = outcomes.GetValueOrDefault("decoded") + 1;
             }
-            catch (InvalidDataException)
+            catch (CorruptStoredDataException)
             {
                 outcomes["refused"] = outcomes.GetValueOrDefault("refused") + 1;
             }

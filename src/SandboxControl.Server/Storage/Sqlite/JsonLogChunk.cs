@@ -13,6 +13,19 @@ internal static class JsonLogChunk
     {
         ArgumentNullException.ThrowIfNull(into);
 
+        try
+        {
+            DecodeLines(chunk, firstSequence, after, since, limit, into);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or ArgumentOutOfRangeException)
+        {
+            // A number that is no int64, a string that is no UTF-8, a timestamp outside DateTimeOffset's range.
+            throw LogChunk.Corrupt();
+        }
+    }
+
+    private static void DecodeLines(ReadOnlySpan<byte> chunk, long firstSequence, long after, long? since, int limit, List<StoredLogLine> into)
+    {
         var reader = new Utf8JsonReader(chunk);
         Expect(ref reader, JsonTokenType.StartArray);
         for (var sequence = firstSequence; into.Count < limit; sequence++)

@@ -90,7 +90,7 @@ internal static class LogChunk
         }
     }
 
-    internal static InvalidDataException Corrupt() => new("a stored log chunk is not in the expected format");
+    internal static CorruptStoredDataException Corrupt() => new("a stored log chunk is not in the expected format");
 
     private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
 
