@@ -96,7 +96,7 @@ internal sealed class CallGateMiddleware(
 
             if (decision.Allowed && method.Type is MethodType.ServerStreaming or MethodType.DuplexStreaming)
             {
-                lease = streams.TryAcquire(caller.ToString(), out var capped);
+                lease = streams.TryAcquire(caller.ToString(), caller.Kind == CallerKind.Operator, out var capped);
                 if (lease is null)
                 {
                     decision = AccessDecision.Deny(StatusCode.ResourceExhausted, capped!);

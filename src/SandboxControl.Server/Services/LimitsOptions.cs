@@ -35,6 +35,12 @@ internal sealed class LimitsOptions
     /// <summary>Most concurrent server streams on the whole server. Default 256 (each may hold one log page plus a 64 KiB response buffer).</summary>
     public int MaxStreams { get; set; } = 256;
 
+    /// <summary>
+    /// Of <see cref="MaxStreams"/>, how many only operators may open: sandboxes together stop at MaxStreams minus this,
+    /// so many compromised sandboxes cannot lock operators out of log reads and health Watch. Default 32.
+    /// </summary>
+    public int OperatorStreamReserve { get; set; } = 32;
+
     /// <summary>How long a stream's reader may leave one message untaken before the stream is ended (ResourceExhausted). Default 30 s.</summary>
     public TimeSpan StreamWriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -17,6 +17,11 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         Positive(failures, nameof(options.MaxStreamsPerCaller), options.MaxStreamsPerCaller);
         Positive(failures, nameof(options.MaxStreams), options.MaxStreams);
         Positive(failures, nameof(options.LogReadPageLines), options.LogReadPageLines);
+        if (options.OperatorStreamReserve < 0 || options.OperatorStreamReserve >= options.MaxStreams)
+        {
+            failures.Add("Limits:OperatorStreamReserve must be at least 0 and less than Limits:MaxStreams.");
+        }
+
         if (options.StreamWriteTimeout <= TimeSpan.Zero)
         {
             failures.Add("Limits:StreamWriteTimeout must be positive.");

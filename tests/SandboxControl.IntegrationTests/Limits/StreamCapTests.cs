@@ -21,6 +21,7 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
     {
         ["Limits:MaxStreamsPerCaller"] = PerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Limits:MaxStreams"] = "6",
+        ["Limits:OperatorStreamReserve"] = "2",
         ["Limits:StreamRecheckInterval"] = "00:00:00.2",
     });
 
@@ -48,16 +49,16 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
     }
 
     [Fact]
-    public async Task ServerWideCap_ThirdCallerRefused_OthersKeepTheirStreams()
+    public async Task ServerWideCap_SandboxesStopAtOperatorReserve_OperatorsServed_HeldStreamsKept()
     {
         var first = await _server.CreateUniqueSandboxAsync("wide");
         var second = await _server.CreateUniqueSandboxAsync("wide");
         var held = new List<AsyncServerStreamingCall<LogLine>>();
-        foreach (var id in new[] { first, second })
+        foreach (var (id, streams) in new[] { (first, 3), (second, 1) })
         {
             var client = _server.Client(await _server.SandboxCertificateAsync(id));
             await PushBigLinesAsync(client, id, 1);
-            for (var i = 0; i < 3; i++)
+            for (var i = 0; i < streams; i++)
             {
                 var call = client.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = id, Follow = true });
                 Assert.Equal(StatusCode.OK, await FirstMessageAsync(call));
@@ -65,12 +66,24 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
             }
         }
 
-        var watch = new Health.HealthClient(_server.Channel(_pki.Operator(TestServer.ViewerName))).Watch(new HealthCheckRequest());
-        var ex = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext());
+        // Sandboxes hold 4 of 6: the next sandbox stream is refused, though that caller has 1 of its 4.
+        var secondClient = _server.Client(await _server.SandboxCertificateAsync(second));
+        using var refusedSandbox = secondClient.GetSandboxLogs(new GetSandboxLogsRequest { SandboxId = second, Follow = true });
+        var sandboxRefusal = await Assert.ThrowsAsync<RpcException>(() => refusedSandbox.ResponseStream.MoveNext());
+        // The two kept for operators serve operators; a third operator stream meets the server-wide cap.
+        var operatorChannel = _server.Channel(_pki.Operator(TestServer.ViewerName));
+        using var watch1 = new Health.HealthClient(operatorChannel).Watch(new HealthCheckRequest());
+        using var watch2 = new Health.HealthClient(operatorChannel).Watch(new HealthCheckRequest());
+        Assert.True(await watch1.ResponseStream.MoveNext());
+        Assert.True(await watch2.ResponseStream.MoveNext());
+        using var watch3 = new Health.HealthClient(operatorChannel).Watch(new HealthCheckRequest());
+        var operatorRefusal = await Assert.ThrowsAsync<RpcException>(() => watch3.ResponseStream.MoveNext());
 
-        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
-        Assert.Contains("server stream limit", ex.Status.Detail, StringComparison.Ordinal);
-        // The six held streams are still served: a new line reaches the first follower.
+        Assert.Equal(StatusCode.ResourceExhausted, sandboxRefusal.StatusCode);
+        Assert.Equal("server stream limit for sandboxes reached (4 open streams; 2 more are kept for operators)", sandboxRefusal.Status.Detail);
+        Assert.Equal(StatusCode.ResourceExhausted, operatorRefusal.StatusCode);
+        Assert.Equal("server stream limit reached (6 open streams)", operatorRefusal.Status.Detail);
+        // The held streams are still served: a new line reaches the first follower.
         var firstClient = _server.Client(await _server.SandboxCertificateAsync(first));
         await PushBigLinesAsync(firstClient, first, 1);
         Assert.True(await held[0].ResponseStream.MoveNext());

@@ -33,10 +33,24 @@ public sealed class LimitOptionsValidatorTests
                 "Limits:MaxStreamsPerCaller must be positive.",
                 "Limits:MaxStreams must be positive.",
                 "Limits:LogReadPageLines must be positive.",
+                "Limits:OperatorStreamReserve must be at least 0 and less than Limits:MaxStreams.",
                 "Limits:StreamWriteTimeout must be positive.",
                 "Limits:StreamRecheckInterval must be positive.",
             ],
             result.Failures);
+    }
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(9, true)]
+    [InlineData(10, false)]
+    public void Validate_OperatorStreamReserve_BelowMaxStreams(int reserve, bool valid)
+    {
+        var result = new LimitsOptionsValidator().Validate(null, new LimitsOptions { MaxStreams = 10, OperatorStreamReserve = reserve });
+
+        Assert.Equal(valid, result.Succeeded);
+        Assert.Equal(valid ? [] : ["Limits:OperatorStreamReserve must be at least 0 and less than Limits:MaxStreams."], result.Failures ?? []);
     }
 
     [Fact]

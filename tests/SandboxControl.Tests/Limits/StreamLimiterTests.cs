@@ -7,18 +7,18 @@ namespace SandboxControl.Tests.Limits;
 
 public sealed class StreamLimiterTests
 {
-    private static StreamLimiter Limiter(int perCaller, int total) =>
-        new(Options.Create(new LimitsOptions { MaxStreamsPerCaller = perCaller, MaxStreams = total }));
+    private static StreamLimiter Limiter(int perCaller, int total, int operatorReserve = 0) =>
+        new(Options.Create(new LimitsOptions { MaxStreamsPerCaller = perCaller, MaxStreams = total, OperatorStreamReserve = operatorReserve }));
 
     [Fact]
     public void TryAcquire_OverPerCallerCap_RefusedOtherCallerServed()
     {
         var limiter = Limiter(2, 10);
-        using var first = limiter.TryAcquire("sandbox/a", out _);
-        using var second = limiter.TryAcquire("sandbox/a", out _);
+        using var first = limiter.TryAcquire("sandbox/a", false, out _);
+        using var second = limiter.TryAcquire("sandbox/a", false, out _);
 
-        var third = limiter.TryAcquire("sandbox/a", out var refusal);
-        using var other = limiter.TryAcquire("sandbox/b", out _);
+        var third = limiter.TryAcquire("sandbox/a", false, out var refusal);
+        using var other = limiter.TryAcquire("sandbox/b", false, out _);
 
         Assert.NotNull(first);
         Assert.NotNull(second);
@@ -31,30 +31,94 @@ public sealed class StreamLimiterTests
     public void TryAcquire_OverServerCap_RefusedUntilOneIsReleased()
     {
         var limiter = Limiter(5, 2);
-        var first = limiter.TryAcquire("sandbox/a", out _);
-        using var second = limiter.TryAcquire("sandbox/b", out _);
+        var first = limiter.TryAcquire("sandbox/a", false, out _);
+        using var second = limiter.TryAcquire("sandbox/b", false, out _);
 
-        Assert.Null(limiter.TryAcquire("sandbox/c", out var refusal));
+        Assert.Null(limiter.TryAcquire("sandbox/c", false, out var refusal));
         Assert.Equal("server stream limit reached (2 open streams)", refusal);
         first!.Dispose();
         first.Dispose();
-        using var again = limiter.TryAcquire("sandbox/c", out _);
+        using var again = limiter.TryAcquire("sandbox/c", false, out _);
         Assert.NotNull(again);
         // Disposing a lease twice released it once: the cap still holds.
-        Assert.Null(limiter.TryAcquire("sandbox/d", out _));
+        Assert.Null(limiter.TryAcquire("sandbox/d", false, out _));
     }
 
     [Fact]
     public void TryAcquire_RefusedByServerCap_DoesNotCountAgainstCaller()
     {
         var limiter = Limiter(1, 1);
-        var held = limiter.TryAcquire("sandbox/a", out _);
-        Assert.Null(limiter.TryAcquire("sandbox/b", out _));
+        var held = limiter.TryAcquire("sandbox/a", false, out _);
+        Assert.Null(limiter.TryAcquire("sandbox/b", false, out _));
         held!.Dispose();
 
-        using var b = limiter.TryAcquire("sandbox/b", out var refusal);
+        using var b = limiter.TryAcquire("sandbox/b", false, out var refusal);
 
         Assert.NotNull(b);
         Assert.Null(refusal);
+    }
+
+    [Fact]
+    public void TryAcquire_SandboxesAtReserve_RefusedWhileOperatorsUseTheRest()
+    {
+        var limiter = Limiter(5, 4, operatorReserve: 2);
+        using var a = limiter.TryAcquire("sandbox/a", false, out _);
+        using var b = limiter.TryAcquire("sandbox/b", false, out _);
+
+        var c = limiter.TryAcquire("sandbox/c", false, out var sandboxRefusal);
+        using var first = limiter.TryAcquire("operator/alice", true, out _);
+        using var second = limiter.TryAcquire("operator/bob", true, out _);
+        var third = limiter.TryAcquire("operator/carol", true, out var operatorRefusal);
+
+        Assert.NotNull(a);
+        Assert.NotNull(b);
+        Assert.Null(c);
+        Assert.Equal("server stream limit for sandboxes reached (2 open streams; 2 more are kept for operators)", sandboxRefusal);
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.Null(third);
+        Assert.Equal("server stream limit reached (4 open streams)", operatorRefusal);
+    }
+
+    [Fact]
+    public void TryAcquire_OperatorsHoldingTheReserve_SandboxesStillGetTheirShare()
+    {
+        // Operators may use the whole server; a sandbox is refused by the total, not by operators' count alone.
+        var limiter = Limiter(5, 4, operatorReserve: 2);
+        using var first = limiter.TryAcquire("operator/alice", true, out _);
+        using var second = limiter.TryAcquire("operator/alice", true, out _);
+
+        var sandbox = limiter.TryAcquire("sandbox/a", false, out var refusal);
+
+        Assert.Null(sandbox);
+        Assert.Equal("server stream limit for sandboxes reached (2 open streams; 2 more are kept for operators)", refusal);
+        first!.Dispose();
+        using var again = limiter.TryAcquire("sandbox/a", false, out _);
+        Assert.NotNull(again);
+    }
+
+    [Fact]
+    public void TryAcquire_ManyThreads_NeverMoreThanTheCaps()
+    {
+        var limiter = Limiter(1000, 50, operatorReserve: 10);
+        var leases = new System.Collections.Concurrent.ConcurrentBag<IDisposable>();
+        Parallel.For(0, 400, i =>
+        {
+            if (limiter.TryAcquire($"sandbox/{i % 40}", false, out _) is { } lease)
+            {
+                leases.Add(lease);
+            }
+        });
+        var sandboxes = leases.Count;
+        Parallel.For(0, 100, i =>
+        {
+            if (limiter.TryAcquire($"operator/{i % 5}", true, out _) is { } lease)
+            {
+                leases.Add(lease);
+            }
+        });
+
+        Assert.Equal(40, sandboxes);
+        Assert.Equal(50, leases.Count);
     }
 }
