@@ -94,9 +94,11 @@ internal sealed class CallGateMiddleware(
 
             StageTiming.Stop(Stage.RateLimiter, stage);
 
-            if (decision.Allowed && method.Type is MethodType.ServerStreaming or MethodType.DuplexStreaming)
+            // Every kind of stream per caller: a push stream that never sends holds its slot as a read nobody reads does.
+            if (decision.Allowed && method.Type is not MethodType.Unary)
             {
-                lease = streams.TryAcquire(caller.ToString(), caller.Kind == CallerKind.Operator, out var capped);
+                var serverStream = method.Type is MethodType.ServerStreaming or MethodType.DuplexStreaming;
+                lease = streams.TryAcquire(caller.ToString(), caller.Kind == CallerKind.Operator, serverStream, out var capped);
                 if (lease is null)
                 {
                     decision = AccessDecision.Deny(StatusCode.ResourceExhausted, capped!);

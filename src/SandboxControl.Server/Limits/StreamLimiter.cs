@@ -5,9 +5,11 @@ using SandboxControl.Server.Services;
 namespace SandboxControl.Server.Limits;
 
 /// <summary>
-/// Counts every open server stream (log reads, follow or not, health Watch, reflection) per caller and
-/// server-wide: each one pins a read page and a response buffer for as long as its reader lets it. Sandboxes together
-/// stop short of the server-wide cap by Limits:OperatorStreamReserve, which stays for operators.
+/// Counts open streams per caller (log reads, follow or not, log pushes, health Watch, reflection), so one caller
+/// cannot hold streams without bound, not even push streams that never send. Server streams also count server-wide:
+/// each pins a read page and a response buffer for as long as its reader lets it. Push streams do not: what they
+/// hold is bounded by the per-sandbox log queue, and short-lived pushes from many sandboxes must not use up the
+/// readers' cap. Sandboxes together stop short of the server-wide cap by Limits:OperatorStreamReserve.
 /// </summary>
 internal sealed class StreamLimiter(IOptions<LimitsOptions> limits)
 {
@@ -17,8 +19,30 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> limits)
     private readonly ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
     private int _total;
 
-    /// <summary>Counts one stream until the lease is disposed; null with the reason if a cap is reached.</summary>
-    public IDisposable? TryAcquire(string caller, bool isOperator, out string? refusal)
+    /// <summary>
+    /// Counts one stream until the lease is disposed, server-wide too when <paramref name="serverStream"/>; null with
+    /// the reason if a cap is reached.
+    /// </summary>
+    public IDisposable? TryAcquire(string caller, bool isOperator, bool serverStream, out string? refusal)
+    {
+        if (serverStream && !TryCountServerWide(isOperator, out refusal))
+        {
+            return null;
+        }
+
+        if (_open.AddOrUpdate(caller, 1, (_, current) => current + 1) > _maxPerCaller)
+        {
+            Release(caller, serverStream);
+            refusal = $"at most {_maxPerCaller} concurrent streams per caller";
+            return null;
+        }
+
+        refusal = null;
+        return new Lease(this, caller, serverStream);
+    }
+
+    // A compare-exchange loop, so a refused attempt never counts (an operator is not refused by a sandbox's overshoot).
+    private bool TryCountServerWide(bool isOperator, out string? refusal)
     {
         var cap = isOperator ? _maxTotal : _maxTotal - _operatorReserve;
         int open;
@@ -30,23 +54,16 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> limits)
                 refusal = isOperator || _operatorReserve == 0
                     ? $"server stream limit reached ({_maxTotal} open streams)"
                     : $"server stream limit for sandboxes reached ({cap} open streams; {_operatorReserve} more are kept for operators)";
-                return null;
+                return false;
             }
         }
         while (Interlocked.CompareExchange(ref _total, open + 1, open) != open);
 
-        if (_open.AddOrUpdate(caller, 1, (_, current) => current + 1) > _maxPerCaller)
-        {
-            Release(caller);
-            refusal = $"at most {_maxPerCaller} concurrent streams per caller";
-            return null;
-        }
-
         refusal = null;
-        return new Lease(this, caller);
+        return true;
     }
 
-    private void Release(string caller)
+    private void Release(string caller, bool serverStream)
     {
         // Remove emptied entries so callers that come and go do not grow the map without bound.
         if (_open.AddOrUpdate(caller, 0, (_, current) => current - 1) == 0)
@@ -54,10 +71,13 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> limits)
             _open.TryRemove(KeyValuePair.Create(caller, 0));
         }
 
-        Interlocked.Decrement(ref _total);
+        if (serverStream)
+        {
+            Interlocked.Decrement(ref _total);
+        }
     }
 
-    private sealed class Lease(StreamLimiter owner, string caller) : IDisposable
+    private sealed class Lease(StreamLimiter owner, string caller, bool serverStream) : IDisposable
     {
         private int _disposed;
 
@@ -65,7 +85,7 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> limits)
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                owner.Release(caller);
+                owner.Release(caller, serverStream);
             }
         }
     }

@@ -27,12 +27,12 @@ internal sealed class LimitsOptions
     public int MaxFollowStreamsPerCaller { get; set; } = 8;
 
     /// <summary>
-    /// Most concurrent server streams (log reads follow or not, health Watch, reflection) per caller
+    /// Most concurrent streams (log reads follow or not, log pushes, health Watch, reflection) per caller
     /// identity. Default 16.
     /// </summary>
     public int MaxStreamsPerCaller { get; set; } = 16;
 
-    /// <summary>Most concurrent server streams on the whole server. Default 256 (each may hold one log page plus a 64 KiB response buffer).</summary>
+    /// <summary>Most concurrent server streams (log reads, health Watch, reflection; not pushes) on the whole server. Default 256 (each may hold one log page plus a 64 KiB response buffer).</summary>
     public int MaxStreams { get; set; } = 256;
 
     /// <summary>

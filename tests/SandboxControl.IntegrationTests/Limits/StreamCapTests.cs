@@ -91,6 +91,42 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
     }
 
     [Fact]
+    public async Task IdlePushStreams_RefusedBeyondPerCallerCap_SlotFreedWhenOneCompletes()
+    {
+        var id = await _server.CreateUniqueSandboxAsync("idlepush");
+        var sandbox = _server.Client(await _server.SandboxCertificateAsync(id));
+
+        // Push streams that never send a message; each is admitted once its headers arrive.
+        var idle = new List<AsyncClientStreamingCall<PushSandboxLogsRequest, PushSandboxLogsResponse>>();
+        for (var i = 0; i < PerCaller; i++)
+        {
+            idle.Add(sandbox.PushSandboxLogs());
+        }
+
+        var admitted = Stopwatch.StartNew();
+        while (_server.AuditEvents().Count(e => e.GetProperty("caller").GetString() == "sandbox/" + id && e.GetProperty("rpc").GetString() == "PushSandboxLogs") < PerCaller)
+        {
+            Assert.True(admitted.Elapsed < TimeSpan.FromSeconds(10), "the idle push streams were not admitted");
+            await Task.Delay(20);
+        }
+
+        // A deadline, so that a stream wrongly admitted fails the test instead of hanging it.
+        using var refused = sandbox.PushSandboxLogs(deadline: DateTime.UtcNow.AddSeconds(10));
+        var refusal = await Assert.ThrowsAsync<RpcException>(() => refused.ResponseAsync);
+        await idle[0].RequestStream.CompleteAsync();
+        var completed = (await idle[0]).AcceptedLines;
+        using var again = sandbox.PushSandboxLogs();
+        await again.RequestStream.WriteAsync(new PushSandboxLogsRequest { SandboxId = id, Lines = { SandboxIsolationTests.Line("after") } });
+        await again.RequestStream.CompleteAsync();
+
+        Assert.Equal(StatusCode.ResourceExhausted, refusal.StatusCode);
+        Assert.Equal($"at most {PerCaller} concurrent streams per caller", refusal.Status.Detail);
+        Assert.Equal(0, completed);
+        Assert.Equal(1, (await again).AcceptedLines);
+        idle.ForEach(call => call.Dispose());
+    }
+
+    [Fact]
     public async Task HealthWatch_CallerDenyListed_EndedUnauthenticated()
     {
         var id = await _server.CreateUniqueSandboxAsync("watcher");

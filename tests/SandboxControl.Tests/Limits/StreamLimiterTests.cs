@@ -14,11 +14,11 @@ public sealed class StreamLimiterTests
     public void TryAcquire_OverPerCallerCap_RefusedOtherCallerServed()
     {
         var limiter = Limiter(2, 10);
-        using var first = limiter.TryAcquire("sandbox/a", false, out _);
-        using var second = limiter.TryAcquire("sandbox/a", false, out _);
+        using var first = limiter.TryAcquire("sandbox/a", false, true, out _);
+        using var second = limiter.TryAcquire("sandbox/a", false, true, out _);
 
-        var third = limiter.TryAcquire("sandbox/a", false, out var refusal);
-        using var other = limiter.TryAcquire("sandbox/b", false, out _);
+        var third = limiter.TryAcquire("sandbox/a", false, true, out var refusal);
+        using var other = limiter.TryAcquire("sandbox/b", false, true, out _);
 
         Assert.NotNull(first);
         Assert.NotNull(second);
@@ -31,28 +31,28 @@ public sealed class StreamLimiterTests
     public void TryAcquire_OverServerCap_RefusedUntilOneIsReleased()
     {
         var limiter = Limiter(5, 2);
-        var first = limiter.TryAcquire("sandbox/a", false, out _);
-        using var second = limiter.TryAcquire("sandbox/b", false, out _);
+        var first = limiter.TryAcquire("sandbox/a", false, true, out _);
+        using var second = limiter.TryAcquire("sandbox/b", false, true, out _);
 
-        Assert.Null(limiter.TryAcquire("sandbox/c", false, out var refusal));
+        Assert.Null(limiter.TryAcquire("sandbox/c", false, true, out var refusal));
         Assert.Equal("server stream limit reached (2 open streams)", refusal);
         first!.Dispose();
         first.Dispose();
-        using var again = limiter.TryAcquire("sandbox/c", false, out _);
+        using var again = limiter.TryAcquire("sandbox/c", false, true, out _);
         Assert.NotNull(again);
         // Disposing a lease twice released it once: the cap still holds.
-        Assert.Null(limiter.TryAcquire("sandbox/d", false, out _));
+        Assert.Null(limiter.TryAcquire("sandbox/d", false, true, out _));
     }
 
     [Fact]
     public void TryAcquire_RefusedByServerCap_DoesNotCountAgainstCaller()
     {
         var limiter = Limiter(1, 1);
-        var held = limiter.TryAcquire("sandbox/a", false, out _);
-        Assert.Null(limiter.TryAcquire("sandbox/b", false, out _));
+        var held = limiter.TryAcquire("sandbox/a", false, true, out _);
+        Assert.Null(limiter.TryAcquire("sandbox/b", false, true, out _));
         held!.Dispose();
 
-        using var b = limiter.TryAcquire("sandbox/b", false, out var refusal);
+        using var b = limiter.TryAcquire("sandbox/b", false, true, out var refusal);
 
         Assert.NotNull(b);
         Assert.Null(refusal);
@@ -62,13 +62,13 @@ public sealed class StreamLimiterTests
     public void TryAcquire_SandboxesAtReserve_RefusedWhileOperatorsUseTheRest()
     {
         var limiter = Limiter(5, 4, operatorReserve: 2);
-        using var a = limiter.TryAcquire("sandbox/a", false, out _);
-        using var b = limiter.TryAcquire("sandbox/b", false, out _);
+        using var a = limiter.TryAcquire("sandbox/a", false, true, out _);
+        using var b = limiter.TryAcquire("sandbox/b", false, true, out _);
 
-        var c = limiter.TryAcquire("sandbox/c", false, out var sandboxRefusal);
-        using var first = limiter.TryAcquire("operator/alice", true, out _);
-        using var second = limiter.TryAcquire("operator/bob", true, out _);
-        var third = limiter.TryAcquire("operator/carol", true, out var operatorRefusal);
+        var c = limiter.TryAcquire("sandbox/c", false, true, out var sandboxRefusal);
+        using var first = limiter.TryAcquire("operator/alice", true, true, out _);
+        using var second = limiter.TryAcquire("operator/bob", true, true, out _);
+        var third = limiter.TryAcquire("operator/carol", true, true, out var operatorRefusal);
 
         Assert.NotNull(a);
         Assert.NotNull(b);
@@ -85,15 +85,15 @@ public sealed class StreamLimiterTests
     {
         // Operators may use the whole server; a sandbox is refused by the total, not by operators' count alone.
         var limiter = Limiter(5, 4, operatorReserve: 2);
-        using var first = limiter.TryAcquire("operator/alice", true, out _);
-        using var second = limiter.TryAcquire("operator/alice", true, out _);
+        using var first = limiter.TryAcquire("operator/alice", true, true, out _);
+        using var second = limiter.TryAcquire("operator/alice", true, true, out _);
 
-        var sandbox = limiter.TryAcquire("sandbox/a", false, out var refusal);
+        var sandbox = limiter.TryAcquire("sandbox/a", false, true, out var refusal);
 
         Assert.Null(sandbox);
         Assert.Equal("server stream limit for sandboxes reached (2 open streams; 2 more are kept for operators)", refusal);
         first!.Dispose();
-        using var again = limiter.TryAcquire("sandbox/a", false, out _);
+        using var again = limiter.TryAcquire("sandbox/a", false, true, out _);
         Assert.NotNull(again);
     }
 
@@ -104,7 +104,7 @@ public sealed class StreamLimiterTests
         var leases = new System.Collections.Concurrent.ConcurrentBag<IDisposable>();
         Parallel.For(0, 400, i =>
         {
-            if (limiter.TryAcquire($"sandbox/{i % 40}", false, out _) is { } lease)
+            if (limiter.TryAcquire($"sandbox/{i % 40}", false, true, out _) is { } lease)
             {
                 leases.Add(lease);
             }
@@ -112,7 +112,7 @@ public sealed class StreamLimiterTests
         var sandboxes = leases.Count;
         Parallel.For(0, 100, i =>
         {
-            if (limiter.TryAcquire($"operator/{i % 5}", true, out _) is { } lease)
+            if (limiter.TryAcquire($"operator/{i % 5}", true, true, out _) is { } lease)
             {
                 leases.Add(lease);
             }
@@ -120,5 +120,25 @@ public sealed class StreamLimiterTests
 
         Assert.Equal(40, sandboxes);
         Assert.Equal(50, leases.Count);
+    }
+
+    [Fact]
+    public void TryAcquire_PushStreams_CountPerCallerNotServerWide()
+    {
+        var limiter = Limiter(2, 1);
+        using var read = limiter.TryAcquire("sandbox/a", false, true, out _);
+        using var push = limiter.TryAcquire("sandbox/b", false, false, out _);
+
+        var secondPush = limiter.TryAcquire("sandbox/a", false, false, out _);
+        var thirdOfA = limiter.TryAcquire("sandbox/a", false, false, out var refusal);
+
+        Assert.NotNull(read);
+        Assert.NotNull(push);
+        Assert.NotNull(secondPush);
+        Assert.Null(thirdOfA);
+        Assert.Equal("at most 2 concurrent streams per caller", refusal);
+        secondPush!.Dispose();
+        // Releasing a push left the server-wide count alone: the server stream cap (1) still holds.
+        Assert.Null(limiter.TryAcquire("sandbox/c", false, true, out _));
     }
 }
