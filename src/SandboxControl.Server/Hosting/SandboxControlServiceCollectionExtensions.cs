@@ -77,6 +77,8 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<ReplicaNameLock>();
         services.AddHostedService<AuditIndexShipper>();
         services.AddHostedService<AuditIndexPruner>();
+        // After the store initializer (hosted services start in order): its first run is at start.
+        services.AddHostedService<CertificatePruner>();
 
         services.AddSingleton<ControlPlaneMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

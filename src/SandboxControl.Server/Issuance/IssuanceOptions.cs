@@ -23,5 +23,11 @@ internal sealed class IssuanceOptions
     /// </summary>
     public int MaxLiveCertificatesPerSandbox { get; set; } = 8;
 
+    /// <summary>
+    /// How long a certificate stays recorded after its not_after; then the pruner deletes it and hands its children to
+    /// its parent (so revoking a remaining ancestor still revokes them). Must be positive. Default 7 days.
+    /// </summary>
+    public TimeSpan ExpiredCertificateRetention { get; set; } = TimeSpan.FromDays(7);
+
     public bool IsConfigured => !string.IsNullOrEmpty(CaCertificatePath);
 }

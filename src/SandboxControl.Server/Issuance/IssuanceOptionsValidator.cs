@@ -18,6 +18,11 @@ internal sealed class IssuanceOptionsValidator : IValidateOptions<IssuanceOption
             failures.Add("Issuance:MaxLiveCertificatesPerSandbox must be at least 2.");
         }
 
+        if (options.ExpiredCertificateRetention <= TimeSpan.Zero)
+        {
+            failures.Add("Issuance:ExpiredCertificateRetention must be greater than zero.");
+        }
+
         if (!hasCertificate && !hasKey)
         {
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -34,6 +34,9 @@ internal sealed class TimedSandboxStore(ISandboxStore inner, ControlPlaneMetrics
     public Task<CertificateRevocation?> RevokeCertificateLineageAsync(string serialNumber, CancellationToken cancellationToken) =>
         TimeAsync(inner.RevokeCertificateLineageAsync(serialNumber, cancellationToken));
 
+    public Task<int> PruneExpiredCertificatesAsync(TimeSpan retention, int limit, CancellationToken cancellationToken) =>
+        TimeAsync(inner.PruneExpiredCertificatesAsync(retention, limit, cancellationToken));
+
     public Task<SandboxRecord?> CreateSandboxAsync(string sandboxId, string? initialPolicy, string createdBy, TimeSpan reuseDelay, CancellationToken cancellationToken) =>
         TimeAsync(inner.CreateSandboxAsync(sandboxId, initialPolicy, createdBy, reuseDelay, cancellationToken));
 

@@ -60,6 +60,25 @@ internal sealed class CertificateAllowList
         }
     }
 
+    /// <summary>
+    /// Forgets a pruned certificate and hands its children to <paramref name="newParentSerialNumber"/> (its own parent),
+    /// so revoking any remaining ancestor still reaches every remaining descendant.
+    /// </summary>
+    public void RemoveAndReparent(string serialNumber, string? newParentSerialNumber)
+    {
+        _entries.TryRemove(serialNumber, out _);
+        foreach (var child in _entries.Keys)
+        {
+            // Compare-and-swap: a child updated concurrently (a revocation the listener applies) is not overwritten with a stale copy.
+            while (_entries.TryGetValue(child, out var entry)
+                && entry.ParentSerialNumber is { } parent
+                && string.Equals(parent, serialNumber, StringComparison.OrdinalIgnoreCase)
+                && !_entries.TryUpdate(child, entry with { ParentSerialNumber = newParentSerialNumber }, entry))
+            {
+            }
+        }
+    }
+
     /// <summary>A deleted sandbox's certificates are dead: its rows went with it.</summary>
     public void RemoveSandbox(string sandboxId) => RemoveIncarnation(sandboxId, null);
 

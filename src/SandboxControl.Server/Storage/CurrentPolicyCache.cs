@@ -30,7 +30,7 @@ internal sealed class CurrentPolicyCache
         {
             // A creation cannot make an entry stale (entries are tagged with their incarnation), nor can certificates.
             if (e.Kind is not (SandboxChangeKind.LogsAppended or SandboxChangeKind.Created
-                or SandboxChangeKind.CertificateIssued or SandboxChangeKind.CertificateRevoked))
+                or SandboxChangeKind.CertificateIssued or SandboxChangeKind.CertificateRevoked or SandboxChangeKind.CertificatePruned))
             {
                 Invalidate(e.SandboxId);
             }

@@ -69,6 +69,13 @@ internal interface ISandboxStore
     /// <summary>Revokes the serial and all certificates renewed from it, transitively. Null if the serial was never recorded.</summary>
     Task<CertificateRevocation?> RevokeCertificateLineageAsync(string serialNumber, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> certificates whose not_after is more than <paramref name="retention"/> ago on
+    /// the store's clock (the database's, for PostgreSQL), in one transaction. Each one's children are re-parented to its
+    /// own parent, so lineage revocation still reaches every remaining descendant. Returns how many were deleted.
+    /// </summary>
+    Task<int> PruneExpiredCertificatesAsync(TimeSpan retention, int limit, CancellationToken cancellationToken);
+
     /// <summary>The newest policy version, or null if the sandbox has none (or does not exist).</summary>
     Task<PolicyRecord?> GetCurrentPolicyAsync(string sandboxId, CancellationToken cancellationToken) =>
         GetCurrentPolicyAsync(sandboxId, null, cancellationToken);

@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Audit:Replica {Replica} claimed again after reconnecting")]
     public static partial void ReplicaNameReclaimed(ILogger logger, string replica);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Pruned {Count} certificates expired longer than {Retention}; their children were re-parented")]
+    public static partial void CertificatesPruned(ILogger logger, long count, TimeSpan retention);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Expired certificates could not be pruned ({Kind}: {Reason}); trying again in {Interval}")]
+    public static partial void CertificatePruneFailed(ILogger logger, string kind, string reason, TimeSpan interval);
 }

@@ -34,4 +34,21 @@ public sealed class IssuanceOptionsValidatorTests
 
         Assert.True(result.Succeeded);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Validate_ExpiredCertificateRetentionNotPositive_FailsWithOneLine(int seconds)
+    {
+        var result = _validator.Validate(null, new IssuanceOptions { ExpiredCertificateRetention = TimeSpan.FromSeconds(seconds) });
+
+        Assert.Equal("Issuance:ExpiredCertificateRetention must be greater than zero.", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Validate_ExpiredCertificateRetentionDefault_SevenDays()
+    {
+        Assert.Equal(TimeSpan.FromDays(7), new IssuanceOptions().ExpiredCertificateRetention);
+        Assert.True(_validator.Validate(null, new IssuanceOptions { ExpiredCertificateRetention = TimeSpan.FromMilliseconds(1) }).Succeeded);
+    }
 }

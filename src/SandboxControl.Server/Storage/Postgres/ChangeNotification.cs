@@ -4,7 +4,8 @@ namespace SandboxControl.Server.Storage.Postgres;
 
 /// <summary>
 /// NOTIFY payloads on one channel: "n|createdAtMs|incarnation|id", "x|incarnation|id", "l|id", "p|id",
-/// "i|serial|incarnation|parentSerial|id" (parent empty for an issuance), "r|serial|id". The id goes last so it may
+/// "i|serial|incarnation|parentSerial|id" (parent empty for an issuance), "r|serial|id",
+/// "e|serial|newParentSerial|id" (a pruned certificate; its children's new parent, empty for none). The id goes last so it may
 /// contain '|'; serials and incarnations are hex or decimal. The letters of earlier versions ("c", "d") are no
 /// longer sent, so a mixed-version pair of replicas ignores rather than misreads them.
 /// </summary>
@@ -25,6 +26,9 @@ internal static class ChangeNotification
         "i|" + serialNumber + "|" + incarnation + "|" + parentSerialNumber + "|" + sandboxId;
 
     public static string CertificateRevoked(string sandboxId, string serialNumber) => "r|" + serialNumber + "|" + sandboxId;
+
+    public static string CertificatePruned(string sandboxId, string serialNumber, string? newParentSerialNumber) =>
+        "e|" + serialNumber + "|" + newParentSerialNumber + "|" + sandboxId;
 
     /// <summary>False for a payload this version does not understand.</summary>
     public static bool TryParse(string payload, out Change change)
@@ -63,6 +67,13 @@ internal static class ChangeNotification
                 return true;
             case 'r' when Split(fields, 1) is [var serial, var id]:
                 change = new Change(SandboxChangeKind.CertificateRevoked, id) { SerialNumber = serial };
+                return true;
+            case 'e' when Split(fields, 2) is [var serial, var parent, var id]:
+                change = new Change(SandboxChangeKind.CertificatePruned, id)
+                {
+                    SerialNumber = serial,
+                    ParentSerialNumber = parent.Length == 0 ? null : parent,
+                };
                 return true;
             default:
                 return false;

@@ -159,6 +159,10 @@ internal sealed partial class PostgresSandboxStore
             case SandboxChangeKind.CertificateRevoked:
                 _certificates.RevokeLineage(change.SerialNumber!);
                 break;
+            case SandboxChangeKind.CertificatePruned:
+                // Only removes and re-parents: a replayed one cannot bring a dead incarnation's certificate back.
+                _certificates.RemoveAndReparent(change.SerialNumber!, change.ParentSerialNumber);
+                break;
         }
 
         RaiseChanged(sandboxId, change.Kind);
