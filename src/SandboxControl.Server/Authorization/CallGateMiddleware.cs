@@ -94,7 +94,7 @@ internal sealed class CallGateMiddleware(
 
             StageTiming.Stop(Stage.RateLimiter, stage);
 
-            // Every kind of stream per caller: a push stream that never sends holds its slot as a read nobody reads does.
+            // Every kind of stream, per caller: a push stream that never sends holds its place as a read nobody reads does.
             if (decision.Allowed && method.Type is not MethodType.Unary)
             {
                 var serverStream = method.Type is MethodType.ServerStreaming or MethodType.DuplexStreaming;

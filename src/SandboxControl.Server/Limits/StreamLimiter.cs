@@ -5,23 +5,26 @@ using SandboxControl.Server.Services;
 namespace SandboxControl.Server.Limits;
 
 /// <summary>
-/// Counts open streams per caller (log reads, follow or not, log pushes, health Watch, reflection), so one caller
-/// cannot hold streams without bound, not even push streams that never send. Server streams also count server-wide:
-/// each pins a read page and a response buffer for as long as its reader lets it. Push streams do not: what they
-/// hold is bounded by the per-sandbox log queue, and short-lived pushes from many sandboxes must not use up the
-/// readers' cap. Sandboxes together stop short of the server-wide cap by Limits:OperatorStreamReserve.
+/// Counts open streams per caller, so one caller cannot hold streams without bound: server streams (log reads, follow
+/// or not, health Watch, reflection) against Limits:MaxStreamsPerCaller, push streams (even ones that never send)
+/// against Limits:MaxPushStreamsPerCaller. Server streams also count server-wide: each pins a read page and a response
+/// buffer for as long as its reader lets it. Push streams do not: what they hold is bounded by the per-sandbox log
+/// queue, and short-lived pushes from many sandboxes must not use up the readers' cap. Sandboxes together stop short
+/// of the server-wide cap by Limits:OperatorStreamReserve.
 /// </summary>
 internal sealed class StreamLimiter(IOptions<LimitsOptions> limits)
 {
     private readonly int _maxPerCaller = limits.Value.MaxStreamsPerCaller;
+    private readonly int _maxPushesPerCaller = limits.Value.MaxPushStreamsPerCaller;
     private readonly int _maxTotal = limits.Value.MaxStreams;
     private readonly int _operatorReserve = limits.Value.OperatorStreamReserve;
     private readonly ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _pushes = new(StringComparer.Ordinal);
     private int _total;
 
     /// <summary>
-    /// Counts one stream until the lease is disposed, server-wide too when <paramref name="serverStream"/>; null with
-    /// the reason if a cap is reached.
+    /// Counts one stream until the lease is disposed: a server stream per caller and server-wide, a push stream (not
+    /// <paramref name="serverStream"/>) per caller; null with the reason if a cap is reached.
     /// </summary>
     public IDisposable? TryAcquire(string caller, bool isOperator, bool serverStream, out string? refusal)
     {
@@ -30,10 +33,11 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> limits)
             return null;
         }
 
-        if (_open.AddOrUpdate(caller, 1, (_, current) => current + 1) > _maxPerCaller)
+        var (open, max, what) = serverStream ? (_open, _maxPerCaller, "streams") : (_pushes, _maxPushesPerCaller, "log push streams");
+        if (open.AddOrUpdate(caller, 1, (_, current) => current + 1) > max)
         {
             Release(caller, serverStream);
-            refusal = $"at most {_maxPerCaller} concurrent streams per caller";
+            refusal = $"at most {max} concurrent {what} per caller";
             return null;
         }
 
@@ -66,9 +70,10 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> limits)
     private void Release(string caller, bool serverStream)
     {
         // Remove emptied entries so callers that come and go do not grow the map without bound.
-        if (_open.AddOrUpdate(caller, 0, (_, current) => current - 1) == 0)
+        var open = serverStream ? _open : _pushes;
+        if (open.AddOrUpdate(caller, 0, (_, current) => current - 1) == 0)
         {
-            _open.TryRemove(KeyValuePair.Create(caller, 0));
+            open.TryRemove(KeyValuePair.Create(caller, 0));
         }
 
         if (serverStream)

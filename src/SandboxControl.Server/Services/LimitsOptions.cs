@@ -27,10 +27,16 @@ internal sealed class LimitsOptions
     public int MaxFollowStreamsPerCaller { get; set; } = 8;
 
     /// <summary>
-    /// Most concurrent streams (log reads follow or not, log pushes, health Watch, reflection) per caller
+    /// Most concurrent server streams (log reads follow or not, health Watch, reflection) per caller
     /// identity. Default 16.
     /// </summary>
     public int MaxStreamsPerCaller { get; set; } = 16;
+
+    /// <summary>
+    /// Most concurrent PushSandboxLogs streams per caller identity, counted from their headers (a stream that never
+    /// sends holds its place too). Default 64.
+    /// </summary>
+    public int MaxPushStreamsPerCaller { get; set; } = 64;
 
     /// <summary>Most concurrent server streams (log reads, health Watch, reflection; not pushes) on the whole server. Default 256 (each may hold one log page plus a 64 KiB response buffer).</summary>
     public int MaxStreams { get; set; } = 256;

@@ -13,6 +13,7 @@ namespace SandboxControl.IntegrationTests.Limits;
 public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const int PerCaller = 4;
+    private const int PushesPerCaller = 3;
     private readonly TestPki _pki = new();
     private readonly TempDirectory _data = new("streamcaps");
     private TestServer _server = null!;
@@ -22,6 +23,7 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
         ["Limits:MaxStreamsPerCaller"] = PerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Limits:MaxStreams"] = "6",
         ["Limits:OperatorStreamReserve"] = "2",
+        ["Limits:MaxPushStreamsPerCaller"] = PushesPerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Limits:StreamRecheckInterval"] = "00:00:00.2",
     });
 
@@ -98,13 +100,13 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
 
         // Push streams that never send a message; each is admitted once its headers arrive.
         var idle = new List<AsyncClientStreamingCall<PushSandboxLogsRequest, PushSandboxLogsResponse>>();
-        for (var i = 0; i < PerCaller; i++)
+        for (var i = 0; i < PushesPerCaller; i++)
         {
             idle.Add(sandbox.PushSandboxLogs());
         }
 
         var admitted = Stopwatch.StartNew();
-        while (_server.AuditEvents().Count(e => e.GetProperty("caller").GetString() == "sandbox/" + id && e.GetProperty("rpc").GetString() == "PushSandboxLogs") < PerCaller)
+        while (_server.AuditEvents().Count(e => e.GetProperty("caller").GetString() == "sandbox/" + id && e.GetProperty("rpc").GetString() == "PushSandboxLogs") < PushesPerCaller)
         {
             Assert.True(admitted.Elapsed < TimeSpan.FromSeconds(10), "the idle push streams were not admitted");
             await Task.Delay(20);
@@ -120,7 +122,7 @@ public sealed class StreamCapTests(ITestOutputHelper output) : IAsyncLifetime, I
         await again.RequestStream.CompleteAsync();
 
         Assert.Equal(StatusCode.ResourceExhausted, refusal.StatusCode);
-        Assert.Equal($"at most {PerCaller} concurrent streams per caller", refusal.Status.Detail);
+        Assert.Equal($"at most {PushesPerCaller} concurrent log push streams per caller", refusal.Status.Detail);
         Assert.Equal(0, completed);
         Assert.Equal(1, (await again).AcceptedLines);
         idle.ForEach(call => call.Dispose());

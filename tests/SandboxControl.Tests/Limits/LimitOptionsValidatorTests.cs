@@ -22,6 +22,7 @@ public sealed class LimitOptionsValidatorTests
         var result = new LimitsOptionsValidator().Validate(null, new LimitsOptions
         {
             MaxStreamsPerCaller = 0,
+            MaxPushStreamsPerCaller = 0,
             MaxStreams = -1,
             LogReadPageLines = 0,
             StreamWriteTimeout = TimeSpan.Zero,
@@ -31,6 +32,7 @@ public sealed class LimitOptionsValidatorTests
         Assert.Equal(
             [
                 "Limits:MaxStreamsPerCaller must be positive.",
+                "Limits:MaxPushStreamsPerCaller must be positive.",
                 "Limits:MaxStreams must be positive.",
                 "Limits:LogReadPageLines must be positive.",
                 "Limits:OperatorStreamReserve must be at least 0 and less than Limits:MaxStreams.",

@@ -7,8 +7,8 @@ namespace SandboxControl.Tests.Limits;
 
 public sealed class StreamLimiterTests
 {
-    private static StreamLimiter Limiter(int perCaller, int total, int operatorReserve = 0) =>
-        new(Options.Create(new LimitsOptions { MaxStreamsPerCaller = perCaller, MaxStreams = total, OperatorStreamReserve = operatorReserve }));
+    private static StreamLimiter Limiter(int perCaller, int total, int operatorReserve = 0, int pushesPerCaller = 64) =>
+        new(Options.Create(new LimitsOptions { MaxStreamsPerCaller = perCaller, MaxStreams = total, OperatorStreamReserve = operatorReserve, MaxPushStreamsPerCaller = pushesPerCaller }));
 
     [Fact]
     public void TryAcquire_OverPerCallerCap_RefusedOtherCallerServed()
@@ -123,22 +123,26 @@ public sealed class StreamLimiterTests
     }
 
     [Fact]
-    public void TryAcquire_PushStreams_CountPerCallerNotServerWide()
+    public void TryAcquire_PushStreams_OwnPerCallerCapNotServerWide()
     {
-        var limiter = Limiter(2, 1);
+        var limiter = Limiter(1, 1, pushesPerCaller: 2);
         using var read = limiter.TryAcquire("sandbox/a", false, true, out _);
-        using var push = limiter.TryAcquire("sandbox/b", false, false, out _);
 
+        using var firstPush = limiter.TryAcquire("sandbox/a", false, false, out _);
         var secondPush = limiter.TryAcquire("sandbox/a", false, false, out _);
-        var thirdOfA = limiter.TryAcquire("sandbox/a", false, false, out var refusal);
+        var thirdPush = limiter.TryAcquire("sandbox/a", false, false, out var refusal);
+        using var otherCallersPush = limiter.TryAcquire("sandbox/b", false, false, out _);
 
         Assert.NotNull(read);
-        Assert.NotNull(push);
+        Assert.NotNull(firstPush);
         Assert.NotNull(secondPush);
-        Assert.Null(thirdOfA);
-        Assert.Equal("at most 2 concurrent streams per caller", refusal);
+        Assert.Null(thirdPush);
+        Assert.Equal("at most 2 concurrent log push streams per caller", refusal);
+        Assert.NotNull(otherCallersPush);
         secondPush!.Dispose();
         // Releasing a push left the server-wide count alone: the server stream cap (1) still holds.
         Assert.Null(limiter.TryAcquire("sandbox/c", false, true, out _));
+        using var again = limiter.TryAcquire("sandbox/a", false, false, out _);
+        Assert.NotNull(again);
     }
 }
