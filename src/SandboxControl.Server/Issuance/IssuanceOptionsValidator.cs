@@ -18,9 +18,10 @@ internal sealed class IssuanceOptionsValidator : IValidateOptions<IssuanceOption
             failures.Add("Issuance:MaxLiveCertificatesPerSandbox must be at least 2.");
         }
 
-        if (options.ExpiredCertificateRetention <= TimeSpan.Zero)
+        // Not shorter: a certificate pruned while a call it authenticated is still running (a renewal) must be impossible.
+        if (options.ExpiredCertificateRetention < TimeSpan.FromHours(1))
         {
-            failures.Add("Issuance:ExpiredCertificateRetention must be greater than zero.");
+            failures.Add("Issuance:ExpiredCertificateRetention must be at least 1 hour.");
         }
 
         if (!hasCertificate && !hasKey)

@@ -38,17 +38,18 @@ public sealed class IssuanceOptionsValidatorTests
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
-    public void Validate_ExpiredCertificateRetentionNotPositive_FailsWithOneLine(int seconds)
+    [InlineData(3599)]
+    public void Validate_ExpiredCertificateRetentionUnderAnHour_FailsWithOneLine(int seconds)
     {
         var result = _validator.Validate(null, new IssuanceOptions { ExpiredCertificateRetention = TimeSpan.FromSeconds(seconds) });
 
-        Assert.Equal("Issuance:ExpiredCertificateRetention must be greater than zero.", Assert.Single(result.Failures!));
+        Assert.Equal("Issuance:ExpiredCertificateRetention must be at least 1 hour.", Assert.Single(result.Failures!));
     }
 
     [Fact]
     public void Validate_ExpiredCertificateRetentionDefault_SevenDays()
     {
         Assert.Equal(TimeSpan.FromDays(7), new IssuanceOptions().ExpiredCertificateRetention);
-        Assert.True(_validator.Validate(null, new IssuanceOptions { ExpiredCertificateRetention = TimeSpan.FromMilliseconds(1) }).Succeeded);
+        Assert.True(_validator.Validate(null, new IssuanceOptions { ExpiredCertificateRetention = TimeSpan.FromHours(1) }).Succeeded);
     }
 }
