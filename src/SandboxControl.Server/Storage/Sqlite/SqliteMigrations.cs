@@ -98,7 +98,12 @@ internal static class SqliteMigrations
         DROP TABLE logs;
         """;
 
-    public static IReadOnlyList<string> Steps { get; } = [V1, V2, V3];
+    // The certificate pruner's hourly query finds expired rows by this index instead of scanning the table.
+    private const string V4 = """
+        CREATE INDEX sandbox_certificates_not_after ON sandbox_certificates (not_after);
+        """;
+
+    public static IReadOnlyList<string> Steps { get; } = [V1, V2, V3, V4];
 
     public static int LatestVersion => Steps.Count;
 
