@@ -37,20 +37,11 @@ internal sealed class CertificatePruner(
     /// <summary>Deletes every certificate past retention, a batch at a time, and logs how many.</summary>
     private async Task PruneOnceAsync(CancellationToken cancellationToken)
     {
-        long deleted = 0;
-        try
+        var (deleted, failure) = await BatchedDeletion.RunAsync(
+            token => store.PruneExpiredCertificatesAsync(_retention, BatchCertificates, token), BatchCertificates, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
         {
-            int batch;
-            do
-            {
-                batch = await store.PruneExpiredCertificatesAsync(_retention, BatchCertificates, cancellationToken).ConfigureAwait(false);
-                deleted += batch;
-            }
-            while (batch == BatchCertificates);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.CertificatePruneFailed(logger, ex.GetType().Name, ex.Message, Interval);
+            Log.CertificatePruneFailed(logger, failure.GetType().Name, failure.Message, Interval);
         }
 
         if (deleted > 0)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SandboxControl.Server.Storage;
 
 namespace SandboxControl.Server.Audit.Index;
 
@@ -42,20 +43,11 @@ internal sealed class AuditIndexPruner(
     /// <summary>Deletes every expired event, a batch at a time, and logs how many.</summary>
     private async Task PruneOnceAsync(IAuditIndex index, CancellationToken cancellationToken)
     {
-        long deleted = 0;
-        try
+        var (deleted, failure) = await BatchedDeletion.RunAsync(
+            token => index.DeleteStoredBeforeAsync(_retention, BatchRows, token), BatchRows, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
         {
-            int batch;
-            do
-            {
-                batch = await index.DeleteStoredBeforeAsync(_retention, BatchRows, cancellationToken).ConfigureAwait(false);
-                deleted += batch;
-            }
-            while (batch == BatchRows);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.AuditIndexPruneFailed(logger, ex.GetType().Name, ex.Message, Interval);
+            Log.AuditIndexPruneFailed(logger, failure.GetType().Name, failure.Message, Interval);
         }
 
         if (deleted > 0)
