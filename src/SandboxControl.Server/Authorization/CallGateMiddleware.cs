@@ -18,7 +18,7 @@ internal sealed class CallGateMiddleware(
     CallerAuthenticator authenticator,
     AccessPolicy policy,
     CallerRateLimiter rateLimiter,
-    StreamLimiter streams,
+    CallLimiter calls,
     DecisionRecorder recorder,
     ILogger<CallGateMiddleware> logger)
 {
@@ -94,11 +94,16 @@ internal sealed class CallGateMiddleware(
 
             StageTiming.Stop(Stage.RateLimiter, stage);
 
-            // Every kind of stream, per caller: a push stream that never sends holds its place as a read nobody reads does.
-            if (decision.Allowed && method.Type is not MethodType.Unary)
+            // Every call, per caller: a slow body, a push that never sends and a read nobody reads each hold their place.
+            if (decision.Allowed)
             {
-                var serverStream = method.Type is MethodType.ServerStreaming or MethodType.DuplexStreaming;
-                lease = streams.TryAcquire(caller.ToString(), caller.Kind == CallerKind.Operator, serverStream, out var capped);
+                var kind = method.Type switch
+                {
+                    MethodType.Unary => CallKind.Unary,
+                    MethodType.ClientStreaming => CallKind.PushStream,
+                    _ => CallKind.ServerStream,
+                };
+                lease = calls.TryAcquire(caller.ToString(), caller.Kind == CallerKind.Operator, kind, out var capped);
                 if (lease is null)
                 {
                     decision = AccessDecision.Deny(StatusCode.ResourceExhausted, capped!);

@@ -63,7 +63,7 @@ internal static class SandboxControlServiceCollectionExtensions
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<DecisionRecorder>();
-        services.AddSingleton<StreamLimiter>();
+        services.AddSingleton<CallLimiter>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<AuthorizationInterceptor>();
         // Registered, so grpc-dotnet resolves one instance instead of activating one (and its dependencies) per call:

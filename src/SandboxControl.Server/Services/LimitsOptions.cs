@@ -33,6 +33,12 @@ internal sealed class LimitsOptions
     public int MaxStreamsPerCaller { get; set; } = 16;
 
     /// <summary>
+    /// Most concurrent unary calls per caller identity, counted from their headers (a body that arrives slowly holds its
+    /// place, and each may buffer up to MaxReceiveMessageBytes). Default 64.
+    /// </summary>
+    public int MaxUnaryCallsPerCaller { get; set; } = 64;
+
+    /// <summary>
     /// Most concurrent PushSandboxLogs streams per caller identity, counted from their headers (a stream that never
     /// sends holds its place too). Default 64.
     /// </summary>

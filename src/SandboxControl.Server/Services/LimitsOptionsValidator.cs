@@ -16,6 +16,7 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         Positive(failures, nameof(options.MaxFollowStreamsPerCaller), options.MaxFollowStreamsPerCaller);
         Positive(failures, nameof(options.MaxStreamsPerCaller), options.MaxStreamsPerCaller);
         Positive(failures, nameof(options.MaxPushStreamsPerCaller), options.MaxPushStreamsPerCaller);
+        Positive(failures, nameof(options.MaxUnaryCallsPerCaller), options.MaxUnaryCallsPerCaller);
         Positive(failures, nameof(options.MaxStreams), options.MaxStreams);
         Positive(failures, nameof(options.LogReadPageLines), options.LogReadPageLines);
         if (options.OperatorStreamReserve < 0 || options.OperatorStreamReserve >= options.MaxStreams)

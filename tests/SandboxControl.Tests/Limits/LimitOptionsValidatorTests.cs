@@ -23,6 +23,7 @@ public sealed class LimitOptionsValidatorTests
         {
             MaxStreamsPerCaller = 0,
             MaxPushStreamsPerCaller = 0,
+            MaxUnaryCallsPerCaller = 0,
             MaxStreams = -1,
             LogReadPageLines = 0,
             StreamWriteTimeout = TimeSpan.Zero,
@@ -33,6 +34,7 @@ public sealed class LimitOptionsValidatorTests
             [
                 "Limits:MaxStreamsPerCaller must be positive.",
                 "Limits:MaxPushStreamsPerCaller must be positive.",
+                "Limits:MaxUnaryCallsPerCaller must be positive.",
                 "Limits:MaxStreams must be positive.",
                 "Limits:LogReadPageLines must be positive.",
                 "Limits:OperatorStreamReserve must be at least 0 and less than Limits:MaxStreams.",
