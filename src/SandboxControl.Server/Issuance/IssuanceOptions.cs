@@ -25,7 +25,7 @@ internal sealed class IssuanceOptions
 
     /// <summary>
     /// How long a certificate stays recorded after its not_after; then the pruner deletes it and hands its children to
-    /// its parent (so revoking a remaining ancestor still revokes them). Must be positive. Default 7 days.
+    /// its parent (so revoking a remaining ancestor still revokes them). At least 1 hour. Default 7 days.
     /// </summary>
     public TimeSpan ExpiredCertificateRetention { get; set; } = TimeSpan.FromDays(7);
 

@@ -14,7 +14,7 @@ public sealed class CertificatePrunerTests
     {
         using var harness = new SqliteStoreHarness();
         var store = await harness.OpenStoreAsync();
-        var incarnation = await SandboxStoreCertificatePruningTests.CreateSandboxAsync(store, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(store, "alpha");
         string? parent = null;
         for (var i = 0; i < 1001; i++)
         {

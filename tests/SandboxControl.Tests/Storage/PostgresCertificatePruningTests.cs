@@ -12,7 +12,7 @@ public sealed class PostgresCertificatePruningTests
         using var harness = new PostgresStoreHarness();
         var pruning = await harness.OpenStoreAsync();
         var other = await harness.OpenStoreAsync();
-        var incarnation = await SandboxStoreCertificatePruningTests.CreateSandboxAsync(pruning, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(pruning, "alpha");
         var p = await SandboxStoreCertificatePruningTests.RecordAsync(pruning, incarnation, null, DateTimeOffset.UtcNow.AddDays(1));
         var b = await SandboxStoreCertificatePruningTests.RecordAsync(pruning, incarnation, p, DateTimeOffset.UtcNow.AddDays(-30));
         var c = await SandboxStoreCertificatePruningTests.RecordAsync(pruning, incarnation, b, DateTimeOffset.UtcNow.AddDays(1));

@@ -22,7 +22,7 @@ public sealed class SandboxStoreCertificatePruningTests
     {
         using var harness = StoreHarness.Create(engine);
         var store = await harness.OpenStoreAsync();
-        var incarnation = await CreateSandboxAsync(store, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(store, "alpha");
         var a = await RecordAsync(store, incarnation, null, LongExpired);
         var b = await RecordAsync(store, incarnation, a, LongExpired.AddDays(1));
         var c = await RecordAsync(store, incarnation, b, LongExpired.AddDays(2));
@@ -43,7 +43,7 @@ public sealed class SandboxStoreCertificatePruningTests
     {
         using var harness = StoreHarness.Create(engine);
         var store = await harness.OpenStoreAsync();
-        var incarnation = await CreateSandboxAsync(store, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(store, "alpha");
         var p = await RecordAsync(store, incarnation, null, Live);
         var b = await RecordAsync(store, incarnation, p, LongExpired);
         var c = await RecordAsync(store, incarnation, b, Live);
@@ -67,7 +67,7 @@ public sealed class SandboxStoreCertificatePruningTests
     {
         using var harness = StoreHarness.Create(engine);
         var store = await harness.OpenStoreAsync();
-        var incarnation = await CreateSandboxAsync(store, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(store, "alpha");
         var recent = await RecordAsync(store, incarnation, null, Now.AddDays(-6));
         var live = await RecordAsync(store, incarnation, recent, Live);
 
@@ -85,7 +85,7 @@ public sealed class SandboxStoreCertificatePruningTests
     {
         using var harness = StoreHarness.Create(engine);
         var store = await harness.OpenStoreAsync();
-        var incarnation = await CreateSandboxAsync(store, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(store, "alpha");
         string? parent = null;
         for (var i = 0; i < 5; i++)
         {
@@ -109,7 +109,7 @@ public sealed class SandboxStoreCertificatePruningTests
     {
         using var harness = StoreHarness.Create(engine);
         var store = await harness.OpenStoreAsync();
-        var incarnation = await CreateSandboxAsync(store, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(store, "alpha");
         var expired = await RecordAsync(store, incarnation, null, LongExpired);
         var live = await RecordAsync(store, incarnation, expired, Live);
         await store.PruneExpiredCertificatesAsync(Retention, 1000, CancellationToken.None);
@@ -118,12 +118,6 @@ public sealed class SandboxStoreCertificatePruningTests
 
         Assert.False(store.FindCertificate(live)!.Revoked);
         Assert.Equal(0, await harness.ScalarAsync("SELECT COUNT(*) FROM sandbox_certificates WHERE revoked_at IS NOT NULL;"));
-    }
-
-    internal static async Task<string> CreateSandboxAsync(ISandboxStore store, string id)
-    {
-        await store.CreateSandboxAsync(id, null, "operator/admin", CancellationToken.None);
-        return store.GetSandboxEntry(id)!.Incarnation;
     }
 
     internal static async Task<string> RecordAsync(ISandboxStore store, string incarnation, string? parent, DateTimeOffset notAfter)

@@ -17,7 +17,7 @@ public sealed class SandboxStoreCertificateTests
     {
         using var harness = StoreHarness.Create(engine);
         var store = await harness.OpenStoreAsync(timeProvider: new ManualTimeProvider(Start));
-        var incarnation = await CreateSandboxAsync(store, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(store, "alpha");
         var live = new List<CertificateRecord>();
         for (var i = 0; i < Limit; i++)
         {
@@ -32,7 +32,7 @@ public sealed class SandboxStoreCertificateTests
         Assert.Null(store.FindCertificate(refused.SerialNumber));
         Assert.Equal(Limit, await harness.ScalarAsync("SELECT COUNT(*) FROM sandbox_certificates;"));
         // Another sandbox has its own count.
-        var betaIncarnation = await CreateSandboxAsync(store, "beta");
+        var betaIncarnation = await StoreHarness.CreateSandboxAsync(store, "beta");
         Assert.Equal(CertificateRecordOutcome.Recorded, await store.RecordCertificateAsync(Certificate("beta", betaIncarnation, Start.AddDays(1)), Limit, CancellationToken.None));
 
         await store.RevokeCertificateLineageAsync(live[1].SerialNumber, CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class SandboxStoreCertificateTests
         using var harness = StoreHarness.Create(engine);
         var clock = new ManualTimeProvider(Start);
         var store = await harness.OpenStoreAsync(timeProvider: clock);
-        var incarnation = await CreateSandboxAsync(store, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(store, "alpha");
         await store.RecordCertificateAsync(Certificate("alpha", incarnation, Start.AddMinutes(1)), Limit, CancellationToken.None);
         for (var i = 1; i < Limit; i++)
         {
@@ -74,7 +74,7 @@ public sealed class SandboxStoreCertificateTests
         using var harness = StoreHarness.Create(engine);
         var first = await harness.OpenStoreAsync(timeProvider: new ManualTimeProvider(Start));
         var second = await harness.OpenStoreAsync(timeProvider: new ManualTimeProvider(Start));
-        var incarnation = await CreateSandboxAsync(first, "alpha");
+        var incarnation = await StoreHarness.CreateSandboxAsync(first, "alpha");
         for (var i = 1; i < Limit; i++)
         {
             await first.RecordCertificateAsync(Certificate("alpha", incarnation, Start.AddDays(1)), Limit, CancellationToken.None);
@@ -86,12 +86,6 @@ public sealed class SandboxStoreCertificateTests
         Assert.Equal(1, outcomes.Count(o => o == CertificateRecordOutcome.Recorded));
         Assert.Equal(9, outcomes.Count(o => o == CertificateRecordOutcome.TooManyLive));
         Assert.Equal(Limit, await harness.ScalarAsync("SELECT COUNT(*) FROM sandbox_certificates;"));
-    }
-
-    private static async Task<string> CreateSandboxAsync(ISandboxStore store, string id)
-    {
-        await store.CreateSandboxAsync(id, null, "operator/admin", CancellationToken.None);
-        return store.GetSandboxEntry(id)!.Incarnation;
     }
 
     private static CertificateRecord Certificate(string sandboxId, string incarnation, DateTimeOffset notAfter) =>

@@ -30,5 +30,12 @@ internal abstract class StoreHarness : IDisposable
     /// <summary>Closes one store (as the server does at shutdown) while the database stays.</summary>
     public static void Close(ISandboxStore store) => ((IDisposable)store).Dispose();
 
+    /// <summary>Creates a sandbox as an operator would and returns its incarnation.</summary>
+    public static async Task<string> CreateSandboxAsync(ISandboxStore store, string id)
+    {
+        await store.CreateSandboxAsync(id, null, "operator/admin", CancellationToken.None);
+        return store.GetSandboxEntry(id)!.Incarnation;
+    }
+
     public abstract void Dispose();
 }
