@@ -84,8 +84,13 @@ internal sealed class CallLimiter(IOptions<LimitsOptions> limits)
         }
     }
 
-    private sealed record Counts(int Max, string What)
+    // One kind's cap, the word its refusal uses, and each caller's open count.
+    private sealed class Counts(int max, string what)
     {
+        public int Max { get; } = max;
+
+        public string What { get; } = what;
+
         public ConcurrentDictionary<string, int> Open { get; } = new(StringComparer.Ordinal);
     }
 
